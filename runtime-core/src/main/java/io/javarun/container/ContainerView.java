@@ -1,0 +1,31 @@
+package io.javarun.container;
+
+import io.javarun.state.ContainerState;
+import io.javarun.state.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A container's state as state and list show it: the stored state plus its current status. */
+public record ContainerView(ContainerState state, Status status) {
+    /** The pid shown to users: 0 once the container has stopped (runc does the same). */
+    public int pid() {
+        return status == Status.STOPPED ? 0 : state.pid();
+    }
+
+    /** runc's state JSON: the OCI state plus rootfs, created and owner. */
+    public Map<String, Object> toJson(String owner) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ociVersion", state.ociVersion());
+        m.put("id", state.id());
+        m.put("pid", (long) pid());
+        m.put("status", status.text());
+        m.put("bundle", state.bundle());
+        m.put("rootfs", state.rootfs());
+        m.put("created", state.created());
+        if (!state.annotations().isEmpty()) {
+            m.put("annotations", new LinkedHashMap<>(state.annotations()));
+        }
+        m.put("owner", owner);
+        return m;
+    }
+}

@@ -1,0 +1,103 @@
+package io.javarun.linux;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Thin JNI bindings to the Linux system calls the JVM side needs and the JDK does not offer
+ * (spawning with an fd map, seqpacket socketpairs, waitpid, kill, mkfifo, ids).
+ *
+ * <p>Implemented in {@code native/jni/javarun_jni.c} and built into {@code libjavarun.so}. JNI rather
+ * than JNA because loading it costs a single {@code dlopen}: JNA's class loading and native stub
+ * extraction would be paid on every CLI call. No policy lives here: every method is one syscall or
+ * a fixed sequence of them. Failures throw {@link ErrnoException} carrying the errno.
+ */
+public final class LinuxNative {
+    private static volatile boolean loaded;
+
+    private LinuxNative() {}
+
+    /**
+     * Loads {@code libjavarun.so} from the directory named by the system property
+     * {@code javarun.libexec} (set by the launcher; the build tree's native/build in tests).
+     */
+    public static void load() {
+        if (loaded) {
+            return;
+        }
+        synchronized (LinuxNative.class) {
+            if (loaded) {
+                return;
+            }
+            Path lib = NativeFiles.libexecDir().resolve("libjavarun.so");
+            if (!Files.isRegularFile(lib)) {
+                throw new IllegalStateException("native library not found: " + lib
+                        + " (set -Djavarun.libexec or reinstall javarun)");
+            }
+            System.load(lib.toString());
+            loaded = true;
+        }
+    }
+
+    /** socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC): returns {fd0, fd1}. */
+    public static native int[] socketpairSeqpacket() throws ErrnoException;
+
+    /**
+     * posix_spawn of {@code path} with {@code argv} and {@code envp}. {@code fdMap} holds pairs
+     * (source fd, target fd): each source is duplicated onto its target in the child (clearing
+     * CLOEXEC on the target, also when source == target). Fds not in the map keep their own
+     * CLOEXEC flag. The child gets a new session when {@code setsid} is true. Returns the pid.
+     */
+    public static native int spawn(String path, String[] argv, String[] envp, int[] fdMap, boolean setsid)
+            throws ErrnoException;
+
+    /**
+     * waitpid(pid, &status, nohang ? WNOHANG : 0), retried on EINTR. Returns the raw wait status,
+     * or -1 when nohang is set and the child has not changed state.
+     */
+    public static native int waitpid(int pid, boolean nohang) throws ErrnoException;
+
+    /** kill(pid, signal). */
+    public static native void kill(int pid, int signal) throws ErrnoException;
+
+    /** Sends one seqpacket message (send with MSG_NOSIGNAL), retried on EINTR. */
+    public static native void sendMessage(int fd, byte[] message) throws ErrnoException;
+
+    /**
+     * Receives one seqpacket message (at most 1 MiB), retried on EINTR. Returns null at end of
+     * stream (the peer closed; recv returned 0).
+     */
+    public static native byte[] receiveMessage(int fd) throws ErrnoException;
+
+    /** close(fd). */
+    public static native void close(int fd) throws ErrnoException;
+
+    /** mkfifo(path, mode). */
+    public static native void mkfifo(String path, int mode) throws ErrnoException;
+
+    /** geteuid(). */
+    public static native int geteuid();
+
+    /** getpid() of the JVM. */
+    public static native int getpid();
+
+    /** strerror(errno) text, e.g. "Permission denied". */
+    public static native String strerror(int errno);
+
+    /** Raw wait status helpers (the WIFEXITED family), kept in Java: they are bit tests. */
+    public static boolean exited(int status) {
+        return (status & 0x7f) == 0;
+    }
+
+    public static int exitCode(int status) {
+        return (status >> 8) & 0xff;
+    }
+
+    public static boolean signaled(int status) {
+        return ((status & 0x7f) + 1) >> 1 > 0 && (status & 0x7f) != 0x7f;
+    }
+
+    public static int termSignal(int status) {
+        return status & 0x7f;
+    }
+}

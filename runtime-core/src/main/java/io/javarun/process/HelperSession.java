@@ -1,0 +1,191 @@
+package io.javarun.process;
+
+import io.javarun.linux.ErrnoException;
+import io.javarun.linux.LinuxNative;
+import io.javarun.linux.NativeFiles;
+import java.util.List;
+
+/**
+ * One run of the native helper: spawns it with the sync socket, hands it a {@link Plan}, and
+ * reads its reports (PID, SYNC, READY, ERR). The process the helper forks is a child of this JVM
+ * (CLONE_PARENT), so the caller can wait for it.
+ */
+public final class HelperSession implements AutoCloseable {
+    private final Plan plan;
+    private final int fd;
+    private final int helperPid;
+    private boolean helperReaped;
+    private int childPid = -1;
+
+    private HelperSession(Plan plan, int fd, int helperPid) {
+        this.plan = plan;
+        this.fd = fd;
+        this.helperPid = helperPid;
+    }
+
+    /**
+     * Spawns the helper and sends it the plan. Fds 0-2 and 3 .. 3+preserveFds-1 of this process
+     * are inherited by the helper (and so the container); the sync socket goes right after them.
+     */
+    public static HelperSession start(Plan plan, int preserveFds) throws ErrnoException {
+        LinuxNative.load();
+        int[] pair = LinuxNative.socketpairSeqpacket();
+        int syncFd = 3 + preserveFds;
+        String helper = NativeFiles.helper().toString();
+        int pid;
+        try {
+            pid = LinuxNative.spawn(helper, new String[] {helper, Integer.toString(syncFd)}, new String[0],
+                    new int[] {pair[1], syncFd}, false);
+        } catch (ErrnoException e) {
+            LinuxNative.close(pair[0]);
+            LinuxNative.close(pair[1]);
+            throw e;
+        }
+        LinuxNative.close(pair[1]);
+        HelperSession s = new HelperSession(plan, pair[0], pid);
+        try {
+            for (byte[] message : plan.encode()) {
+                LinuxNative.sendMessage(s.fd, message);
+            }
+        } catch (ErrnoException e) {
+            // The helper died early; its ERR (if any) says more than EPIPE does.
+            s.sendFailed = e;
+        }
+        return s;
+    }
+
+    private ErrnoException sendFailed;
+
+    /** The pid of the process the helper forked, once PID has been received; -1 before. */
+    public int childPid() {
+        return childPid;
+    }
+
+    /** Reads reports until PID; reaps the helper, which exits after sending it. */
+    public int awaitPid() throws StepException {
+        expect("PID");
+        reapHelper();
+        return childPid;
+    }
+
+    /** Reads reports until SYNC name. */
+    public void awaitSync(String name) throws StepException {
+        List<String> m = expect("SYNC");
+        if (!m.get(1).equals(name)) {
+            throw protocolError("expected SYNC " + name + ", got SYNC " + m.get(1));
+        }
+    }
+
+    public void go() throws ErrnoException {
+        LinuxNative.sendMessage(fd, Record.encode(List.of("GO")));
+    }
+
+    public void awaitReady() throws StepException {
+        expect("READY");
+    }
+
+    /**
+     * After the last op before EXEC: end of stream means the exec happened (the socket is
+     * close-on-exec in the child); an ERR means it did not.
+     */
+    public void awaitExec() throws StepException {
+        List<String> m = next();
+        if (m != null) {
+            throw protocolError("unexpected " + m.get(0) + " before exec");
+        }
+    }
+
+    private List<String> expect(String name) throws StepException {
+        List<String> m = next();
+        if (m == null) {
+            throw new StepException("run the javarun helper", 0, helperExitText(), "");
+        }
+        if (!m.get(0).equals(name)) {
+            throw protocolError("expected " + name + ", got " + m.get(0));
+        }
+        if (name.equals("PID")) {
+            childPid = Integer.parseInt(m.get(1));
+        }
+        return m;
+    }
+
+    /** The next report; ERR becomes a StepException; null at end of stream. */
+    private List<String> next() throws StepException {
+        byte[] raw;
+        try {
+            raw = LinuxNative.receiveMessage(fd);
+        } catch (ErrnoException e) {
+            throw new StepException("read from the javarun helper", e.errno(), e.reason(), "");
+        }
+        if (raw == null) {
+            return null;
+        }
+        List<String> m;
+        try {
+            m = Record.decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw protocolError("bad record from the helper: " + e.getMessage());
+        }
+        if (m.get(0).equals("ERR") && m.size() >= 4) {
+            int index = Integer.parseInt(m.get(1));
+            int errno = Integer.parseInt(m.get(2));
+            Plan.Op op = plan.op(index);
+            String step = op == null ? "prepare the container process" : op.step();
+            throw new StepException(step, errno, reason(errno, m.get(3)), m.get(3));
+        }
+        return m;
+    }
+
+    /** Go's style, as runc prints it: strerror in lower case ("permission denied"). */
+    private static String reason(int errno, String detail) {
+        if (errno == 0) {
+            return detail;
+        }
+        String text = LinuxNative.strerror(errno);
+        String lower = text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+        // The helper's own words for lookups say more than ENOENT does.
+        return detail.startsWith("executable file not found") ? detail : lower;
+    }
+
+    private StepException protocolError(String what) {
+        return new StepException("talk to the javarun helper", 0, what, "");
+    }
+
+    private String helperExitText() {
+        if (sendFailed != null && helperReaped) {
+            return "helper exited: " + sendFailed.getMessage();
+        }
+        try {
+            int status = LinuxNative.waitpid(helperPid, false);
+            helperReaped = true;
+            if (LinuxNative.exited(status)) {
+                return "helper exited with status " + LinuxNative.exitCode(status) + " without a report";
+            }
+            return "helper killed by signal " + LinuxNative.termSignal(status);
+        } catch (ErrnoException e) {
+            return "helper vanished: " + e.getMessage();
+        }
+    }
+
+    private void reapHelper() {
+        if (helperReaped) {
+            return;
+        }
+        try {
+            LinuxNative.waitpid(helperPid, false);
+        } catch (ErrnoException e) {
+            // Already reaped by someone else: nothing to collect.
+        }
+        helperReaped = true;
+    }
+
+    @Override
+    public void close() {
+        try {
+            LinuxNative.close(fd);
+        } catch (ErrnoException e) {
+            // Closing our end of a socketpair cannot fail in a way we could act on.
+        }
+        reapHelper();
+    }
+}

@@ -1,0 +1,55 @@
+package io.javarun.spec;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code linux}: namespaces, id mappings, devices, masks and the rest of the Linux-only settings. */
+public record LinuxSpec(
+        List<Namespace> namespaces,
+        List<IdMapping> uidMappings,
+        List<IdMapping> gidMappings,
+        Map<String, String> sysctl,
+        String cgroupsPath,
+        List<Device> devices,
+        List<DeviceRule> deviceRules,
+        List<String> maskedPaths,
+        List<String> readonlyPaths,
+        String rootfsPropagation,
+        List<TimeOffset> timeOffsets) {
+
+    /** The namespace of that type, or null when the config does not ask for one. */
+    public Namespace namespace(NamespaceType type) {
+        for (Namespace ns : namespaces) {
+            if (ns.type() == type) {
+                return ns;
+            }
+        }
+        return null;
+    }
+
+    /** True when a new namespace of that type is created (listed without a path). */
+    public boolean createsNew(NamespaceType type) {
+        Namespace ns = namespace(type);
+        return ns != null && ns.path() == null;
+    }
+
+    /** {@code linux.namespaces[]}: a type, and a path when an existing namespace is joined. */
+    public record Namespace(NamespaceType type, String path) {
+    }
+
+    /** {@code linux.uidMappings[]} / {@code gidMappings[]}. */
+    public record IdMapping(long containerId, long hostId, long size) {
+    }
+
+    /** {@code linux.devices[]}: a device node to create. */
+    public record Device(String path, String type, long major, long minor, Integer fileMode, Long uid, Long gid) {
+    }
+
+    /** {@code linux.resources.devices[]}: a device cgroup rule. */
+    public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {
+    }
+
+    /** {@code linux.timeOffsets}: clock is "monotonic" or "boottime". */
+    public record TimeOffset(String clock, long secs, long nanosecs) {
+    }
+}

@@ -1,0 +1,39 @@
+package io.javarun.spec;
+
+import java.util.List;
+
+/** {@code process}: what runs in the container and with which credentials and limits. */
+public record ProcessSpec(
+        boolean terminal,
+        User user,
+        List<String> args,
+        List<String> env,
+        String cwd,
+        Capabilities capabilities,
+        List<Rlimit> rlimits,
+        boolean noNewPrivileges,
+        Integer oomScoreAdj) {
+
+    /** {@code process.user}; ids are 32-bit unsigned, as the kernel's. */
+    public record User(long uid, long gid, Integer umask, List<Long> additionalGids) {
+    }
+
+    /** {@code process.capabilities}: each set is a list of names such as CAP_CHOWN; null when absent. */
+    public record Capabilities(List<String> bounding, List<String> effective, List<String> inheritable,
+            List<String> permitted, List<String> ambient) {
+    }
+
+    /** {@code process.rlimits[]}: type such as RLIMIT_NOFILE; values are unsigned 64-bit. */
+    public record Rlimit(String type, long hard, long soft) {
+    }
+
+    /** The value of PATH in {@link #env()}, or null when the environment has none. */
+    public String pathVariable() {
+        for (String e : env) {
+            if (e.startsWith("PATH=")) {
+                return e.substring(5);
+            }
+        }
+        return null;
+    }
+}
