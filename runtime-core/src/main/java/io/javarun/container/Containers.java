@@ -31,6 +31,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -185,8 +186,16 @@ public final class Containers {
             try {
                 LinuxNative.load();
                 LinuxNative.mkfifo(fifo.toString(), 0622);
+                // The init opens it after switching to the container's user: as runc does, the
+                // FIFO is writable by others (mkfifo applied our umask) and owned by the
+                // container's root.
+                Files.setPosixFilePermissions(fifo, PosixFilePermissions.fromString("rw--w--w-"));
+                Files.setAttribute(fifo, "unix:uid", (int) hostId(spec.linux().uidMappings()));
+                Files.setAttribute(fifo, "unix:gid", (int) hostId(spec.linux().gidMappings()));
             } catch (ErrnoException e) {
                 throw fail("create exec FIFO " + fifo + ": " + e.reason().toLowerCase());
+            } catch (IOException e) {
+                throw fail("set owner and mode of exec FIFO " + fifo + ": " + e.getMessage());
             }
             Plan plan;
             try {
@@ -252,6 +261,16 @@ public final class Containers {
                 warnings.accept("create " + o.id() + ": cleanup: " + e.getMessage());
             }
         }
+    }
+
+    /** The host id that container id 0 maps to (0 without a user namespace). */
+    private static long hostId(List<LinuxSpec.IdMapping> mappings) {
+        for (LinuxSpec.IdMapping m : mappings) {
+            if (m.containerId() == 0) {
+                return m.hostId();
+            }
+        }
+        return 0;
     }
 
     private static void killAndReap(int pid) {

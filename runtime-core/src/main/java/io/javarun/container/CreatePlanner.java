@@ -3,6 +3,7 @@ package io.javarun.container;
 import io.javarun.cgroups.Hierarchy;
 import io.javarun.mount.RootfsPlanner;
 import io.javarun.process.CapabilityNames;
+import io.javarun.process.HostLimits;
 import io.javarun.process.Plan;
 import io.javarun.spec.ProcessSpec;
 import io.javarun.process.RlimitType;
@@ -106,8 +107,13 @@ public final class CreatePlanner {
 
     private static void planProcess(Plan plan, Inputs in, ProcessSpec proc) {
         for (ProcessSpec.Rlimit r : proc.rlimits()) {
+            int resource = RlimitType.number(r.type());
+            long ours = HostLimits.hard(resource);
+            // Raising a hard limit needs CAP_SYS_RESOURCE: say so where it will fail.
+            String hint = ours >= 0 && Long.compareUnsigned(r.hard(), ours) > 0
+                    ? " (above javarun's own hard limit " + ours + ": raising it needs CAP_SYS_RESOURCE)" : "";
             plan.add("set " + r.type() + " to soft " + Long.toUnsignedString(r.soft()) + ", hard "
-                    + Long.toUnsignedString(r.hard()), "RLIMIT", Integer.toString(RlimitType.number(r.type())),
+                    + Long.toUnsignedString(r.hard()) + hint, "RLIMIT", Integer.toString(resource),
                     Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
         }
         ProcessSpec.Capabilities caps = proc.capabilities();
