@@ -1,0 +1,97 @@
+#include "sync.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "ops.h"
+#include "util.h"
+
+unsigned char sync_buf[RECORD_MAX];
+
+/* Outgoing records are small (the longest is an ERR with a bounded detail). */
+static unsigned char send_buf[DETAIL_MAX + 256];
+
+int sync_send(uint32_t nfields, const char *const *fields)
+{
+	size_t len = record_encode(send_buf, sizeof(send_buf), nfields, fields);
+
+	if (st.syncfd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (len == 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	for (;;) {
+		/* MSG_NOSIGNAL: a JVM that went away must not kill us with SIGPIPE before we can exit 1. */
+		ssize_t n = send(st.syncfd, send_buf, len, MSG_NOSIGNAL);
+
+		if (n >= 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+ssize_t sync_recv(void)
+{
+	for (;;) {
+		/* MSG_TRUNC makes recv report the datagram's real size, so an oversized one is
+		 * detected instead of being silently cut. */
+		ssize_t n = recv(st.syncfd, sync_buf, sizeof(sync_buf), MSG_TRUNC);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > (ssize_t)sizeof(sync_buf)) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return n;
+	}
+}
+
+void report_err(int err)
+{
+	char idx[16], num[16];
+	const char *fields[4] = { "ERR", idx, num, err_detail };
+
+	if (st.syncfd >= 0) {
+		snprintf(idx, sizeof(idx), "%d", st.opindex);
+		snprintf(num, sizeof(num), "%d", err);
+		(void)sync_send(4, fields);
+	}
+}
+
+void die(int err)
+{
+	report_err(err);
+	_exit(1);
+}
+
+int op_sync(char **a)
+{
+	const char *fields[2] = { "SYNC", a[0] };
+	unsigned char mem[512];
+	struct arena small = { mem, sizeof(mem), 0 };
+	struct record reply;
+	ssize_t n;
+
+	if (sync_send(2, fields) < 0)
+		return fail("send(SYNC \"%s\")", a[0]);
+	n = sync_recv();
+	if (n < 0)
+		return fail("recv(reply to SYNC \"%s\")", a[0]);
+	if (n == 0)
+		_exit(1); /* Java went away: same as ABORT */
+	if (record_decode(sync_buf, (size_t)n, &small, &reply) < 0 || reply.nfields != 1)
+		return fail_with(EPROTO, "SYNC \"%s\": malformed reply", a[0]);
+	if (strcmp(reply.fields[0], "GO") == 0)
+		return 0;
+	if (strcmp(reply.fields[0], "ABORT") == 0)
+		_exit(1);
+	return fail_with(EPROTO, "SYNC \"%s\": unexpected reply \"%s\"", a[0], reply.fields[0]);
+}
