@@ -36,17 +36,26 @@ public final class ContainerCgroups {
                     + "\": the slice:prefix:name form is not supported yet");
         }
         String path = cgroupsPath.isEmpty() ? id : cgroupsPath;
+        // Cleaned on its own first, as runc's CleanPath does: a relative path's ".." can never
+        // climb above the caller's cgroup.
+        String cleaned = Path.of("/" + path).normalize().toString();
         Map<String, Path> dirs = new LinkedHashMap<>();
         for (Hierarchy h : layout.hierarchies()) {
             String base;
             if (path.startsWith("/")) {
-                base = path;
+                base = cleaned;
             } else {
                 String caller = layout.callerPath(h);
                 if (!h.mountRoot().equals("/") && caller.startsWith(h.mountRoot())) {
                     caller = caller.substring(h.mountRoot().length());
                 }
-                base = caller + "/" + path;
+                if (h.v2() && !layout.isV1()) {
+                    // cgroup v2's no-internal-processes rule: the caller's own cgroup holds
+                    // tasks, so controllers cannot be enabled below it. runc uses its parent.
+                    Path parent = Path.of(caller).getParent();
+                    caller = parent == null ? "/" : parent.toString();
+                }
+                base = caller + cleaned;
             }
             Path clean = Path.of("/" + base).normalize();
             if (clean.toString().equals("/")) {

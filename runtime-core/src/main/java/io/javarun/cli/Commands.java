@@ -68,7 +68,7 @@ final class Commands {
 
         CommandSpec delete = command("delete", "delete any resources held by the container(s), often used with detached containers");
         delete.addOption(flag("forcibly delete the container if it is still running (uses SIGKILL)", "-f", "--force"));
-        delete.addPositional(PositionalParamSpec.builder().paramLabel("ID").arity("1..*").type(List.class)
+        delete.addPositional(PositionalParamSpec.builder().paramLabel("ID").arity("1..*").required(true).type(List.class)
                 .auxiliaryTypes(String.class).description("container id(s)").build());
         cl.addSubcommand("delete", delete);
         return cl;
@@ -91,7 +91,7 @@ final class Commands {
     }
 
     private static PositionalParamSpec id() {
-        return PositionalParamSpec.builder().paramLabel("ID").index("0").arity("1").type(String.class)
+        return PositionalParamSpec.builder().paramLabel("ID").index("0").arity("1").required(true).type(String.class)
                 .description("container id").build();
     }
 

@@ -98,7 +98,7 @@ public final class Containers {
         }
         Path rootfs;
         try {
-            spec = SpecParser.parse(text);
+            spec = SpecParser.parse(text).withBindSourcesIn(bundle);
             rawConfig = Json.parse(text);
             rootfs = spec.root() == null ? bundle.resolve("rootfs") : bundle.resolve(spec.root().path()).normalize();
             for (String w : SpecValidator.validate(spec, rootfs)) {

@@ -15,8 +15,15 @@ import java.util.Map;
  * class it loads. This reader loads three classes and has no reflection.
  */
 public final class Json {
+    /**
+     * Deeper documents are refused: config.json nests about ten levels, and recursion this deep
+     * would otherwise end in a StackOverflowError under the CLI's small thread stack.
+     */
+    private static final int MAX_DEPTH = 1000;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -61,11 +68,13 @@ public final class Json {
     }
 
     private Map<String, Object> object() throws JsonException {
+        enter();
         pos++;
         Map<String, Object> map = new LinkedHashMap<>();
         skipSpace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
@@ -81,6 +90,7 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == '}') {
+                depth--;
                 return map;
             }
             if (c != ',') {
@@ -91,11 +101,13 @@ public final class Json {
     }
 
     private List<Object> array() throws JsonException {
+        enter();
         pos++;
         List<Object> list = new ArrayList<>();
         skipSpace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -104,12 +116,19 @@ public final class Json {
             skipSpace();
             char c = next();
             if (c == ']') {
+                depth--;
                 return list;
             }
             if (c != ',') {
                 pos--;
                 throw error("expected ',' or ']'");
             }
+        }
+    }
+
+    private void enter() throws JsonException {
+        if (++depth > MAX_DEPTH) {
+            throw error("nesting deeper than " + MAX_DEPTH + " levels");
         }
     }
 
@@ -159,6 +178,11 @@ public final class Json {
                 if (pos + 4 > text.length()) {
                     throw error("bad unicode escape");
                 }
+                for (int i = pos; i < pos + 4; i++) {
+                    if (Character.digit(text.charAt(i), 16) < 0) {
+                        throw error("bad unicode escape");
+                    }
+                }
                 try {
                     char u = (char) Integer.parseInt(text.substring(pos, pos + 4), 16);
                     pos += 4;
@@ -176,6 +200,9 @@ public final class Json {
         int start = pos;
         if (peek() == '-') {
             pos++;
+        }
+        if (peek() == '0' && pos + 1 < text.length() && Character.isDigit(text.charAt(pos + 1))) {
+            throw error("leading zero in number");
         }
         digits();
         boolean integral = true;

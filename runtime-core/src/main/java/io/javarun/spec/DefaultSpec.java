@@ -40,7 +40,7 @@ public final class DefaultSpec {
                 mount("/dev/shm", "tmpfs", "shm", list("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")),
                 mount("/dev/mqueue", "mqueue", "mqueue", list("nosuid", "noexec", "nodev")),
                 rootless
-                        ? mount("/sys", null, "/sys", list("rbind", "nosuid", "noexec", "nodev", "ro"))
+                        ? mount("/sys", "none", "/sys", list("rbind", "nosuid", "noexec", "nodev", "ro"))
                         : mount("/sys", "sysfs", "sysfs", list("nosuid", "noexec", "nodev", "ro")),
                 mount("/sys/fs/cgroup", "cgroup", "cgroup", list("nosuid", "noexec", "nodev", "relatime", "ro")));
         spec.put("mounts", mounts);
@@ -74,9 +74,7 @@ public final class DefaultSpec {
     private static Map<String, Object> mount(String dest, String type, String source, List<Object> options) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("destination", dest);
-        if (type != null) {
-            m.put("type", type);
-        }
+        m.put("type", type);
         m.put("source", source);
         if (options != null) {
             m.put("options", options);

@@ -14,4 +14,19 @@ public record Spec(
         Hooks hooks,
         Map<String, String> annotations,
         LinuxSpec linux) {
+
+    /**
+     * The same config with relative bind-mount sources made absolute: the runtime spec takes them
+     * relative to the bundle (runc joins them to it), never to the caller's working directory.
+     */
+    public Spec withBindSourcesIn(java.nio.file.Path bundle) {
+        java.util.List<Mount> resolved = new java.util.ArrayList<>(mounts.size());
+        for (Mount m : mounts) {
+            boolean relative = m.isBind() && !m.source().isEmpty() && !m.source().startsWith("/");
+            resolved.add(relative
+                    ? new Mount(m.destination(), m.type(), bundle.resolve(m.source()).normalize().toString(), m.options())
+                    : m);
+        }
+        return new Spec(ociVersion, process, root, hostname, domainname, resolved, hooks, annotations, linux);
+    }
 }

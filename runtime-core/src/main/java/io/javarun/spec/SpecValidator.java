@@ -63,10 +63,6 @@ public final class SpecValidator {
             } catch (RootfsPaths.EscapeException e) {
                 throw ConfigException.field(field, e.getMessage());
             }
-            if (m.isBind() && !m.source().startsWith("/")) {
-                throw ConfigException.field("mounts[" + i + "].source",
-                        "a bind mount needs an absolute source path, got \"" + m.source() + "\"");
-            }
             if (m.type().isEmpty() && !m.isBind()) {
                 throw ConfigException.field("mounts[" + i + "].type", "is required for a mount that is not a bind mount");
             }
@@ -162,7 +158,7 @@ public final class SpecValidator {
         for (int i = 0; i < linux.devices().size(); i++) {
             LinuxSpec.Device d = linux.devices().get(i);
             String field = "linux.devices[" + i + "]";
-            if (!d.path().startsWith("/dev/")) {
+            if (!Path.of(d.path()).normalize().toString().startsWith("/dev/")) {
                 throw ConfigException.field(field + ".path", "must be an absolute path under /dev, got \"" + d.path() + "\"");
             }
             if (!Set.of("c", "b", "u", "p").contains(d.type())) {
