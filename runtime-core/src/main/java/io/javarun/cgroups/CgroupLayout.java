@@ -85,7 +85,12 @@ public final class CgroupLayout {
 
     /** True when v1 controllers are mounted: they are used even if an (empty) cgroup2 exists. */
     public boolean isV1() {
-        return hierarchies.stream().anyMatch(h -> !h.v2());
+        for (Hierarchy h : hierarchies) {
+            if (!h.v2()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<Hierarchy> hierarchies() {

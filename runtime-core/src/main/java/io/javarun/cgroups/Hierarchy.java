@@ -20,6 +20,18 @@ public record Hierarchy(String name, List<String> controllers, Path mountPoint, 
         return name;
     }
 
+    // Written out: the record's generated equals/hashCode bootstrap through invokedynamic, a
+    // cost every CLI call would pay, and hierarchies are map keys. The name identifies one.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Hierarchy h && h.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     /** The directory name runc uses for this hierarchy under a container's /sys/fs/cgroup. */
     public String containerDirName() {
         return name.startsWith("name=") ? name.substring(5) : name;

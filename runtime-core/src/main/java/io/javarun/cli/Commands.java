@@ -1,112 +1,130 @@
 package io.javarun.cli;
 
+import io.javarun.cli.ArgParser.Command;
+import io.javarun.cli.ArgParser.Flag;
 import java.util.List;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
- * The command line, runc's names, flags and defaults, built with picocli's programmatic API:
- * no annotation scanning or reflection at start-up, which every CLI call would pay for.
- * Global flags come before the command, as with runc.
+ * runc's command line: its commands, flags, defaults and help texts. Commands of later work
+ * items (exec, pause, update, ...) are declared already, so that --help describes them and a
+ * call says plainly that they are not supported yet.
  */
 final class Commands {
     static final String DEFAULT_ROOT = "/run/javarun";
 
+    /** The global command: its flags come before the command name. */
+    static final Command GLOBAL = new Command("javarun", "Open Container Initiative runtime, in Java (runc-compatible)",
+            "command [command options] [arguments...]", List.of(
+                    value("root", DEFAULT_ROOT, "root directory for storage of container state (this should be located in tmpfs)"),
+                    value("log", "", "set the log file to write javarun logs to (default is '/dev/stderr')"),
+                    value("log-format", "text", "set the log format ('text' (default), or 'json')"),
+                    bool("debug", "enable debug logging"),
+                    bool("systemd-cgroup", "enable systemd cgroup support (not available yet)"),
+                    value("rootless", "auto", "ignore cgroup permission errors ('true', 'false', or 'auto')"),
+                    value("criu", "criu", "path to the criu binary used for checkpoint and restore"),
+                    new Flag(List.of("version", "v"), false, null, "print the version")),
+            0, -1, true);
+
+    private static final List<Flag> CREATE_FLAGS = List.of(
+            new Flag(List.of("bundle", "b"), true, "", "path to the root of the bundle directory, defaults to the current directory"),
+            value("console-socket", null, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal"),
+            value("pid-file", null, "specify the file to write the process id to"),
+            bool("no-pivot", "do not use pivot root to jail process inside rootfs"),
+            bool("no-new-keyring", "do not create a new session keyring for the container"),
+            value("preserve-fds", "0", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"));
+
+    static final List<Command> ALL = List.of(
+            new Command("checkpoint", "checkpoint a running container (not supported yet)", "<container-id>", List.of(), 1, 1, false),
+            new Command("create", "create a container", "<container-id>", CREATE_FLAGS, 1, 1, false),
+            new Command("delete", "delete any resources held by the container often used with detached containers",
+                    "<container-id> [container-id...]",
+                    List.of(new Flag(List.of("force", "f"), false, null, "Forcibly deletes the container if it is still running (uses SIGKILL)")),
+                    1, -1, false),
+            new Command("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics (not supported yet)",
+                    "<container-id>", List.of(value("interval", "5s", "set the stats collection interval"),
+                            bool("stats", "display the container's stats then exit")), 1, 1, false),
+            new Command("exec", "execute new process inside the container (not supported yet)",
+                    "<container-id> <command> [command options]", List.of(), 1, -1, true),
+            new Command("features", "show the enabled features (not supported yet)", "", List.of(), 0, 0, false),
+            new Command("kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
+                    "<container-id> [signal]",
+                    List.of(new Flag(List.of("all", "a"), false, null, "send the specified signal to all processes inside the container")),
+                    1, 2, false),
+            new Command("list", "lists containers started by javarun with the given root", "", List.of(
+                    new Flag(List.of("format", "f"), true, "table", "select one of: table or json (default: \"table\")"),
+                    new Flag(List.of("quiet", "q"), false, null, "display only container IDs")), 0, 0, false),
+            new Command("pause", "pause suspends all processes inside the container (not supported yet)", "<container-id>", List.of(), 1, 1, false),
+            new Command("ps", "ps displays the processes running inside a container (not supported yet)",
+                    "<container-id> [ps options]", List.of(value("format", "table", "select one of: table or json")), 1, -1, true),
+            new Command("restore", "restore a container from a previous checkpoint (not supported yet)", "<container-id>", List.of(), 1, 1, false),
+            new Command("resume", "resumes all processes that have been previously paused (not supported yet)", "<container-id>", List.of(), 1, 1, false),
+            new Command("run", "create and run a container", "<container-id>", concat(CREATE_FLAGS,
+                    new Flag(List.of("detach", "d"), false, null, "detach from the container's process"),
+                    bool("keep", "do not delete the container after it exits")), 1, 1, true),
+            new Command("spec", "create a new specification file", "", List.of(
+                    new Flag(List.of("bundle", "b"), true, "", "path to the root of the bundle directory"),
+                    bool("rootless", "generate a configuration for a rootless container")), 0, 0, false),
+            new Command("start", "executes the user defined process in a created container", "<container-id>", List.of(), 1, 1, false),
+            new Command("state", "output the state of a container", "<container-id>", List.of(), 1, 1, false),
+            new Command("update", "update container resource constraints (not supported yet)", "<container-id>",
+                    List.of(value("resources", null, "path to the file containing the resources to update or '-' to read from the standard input")),
+                    1, 1, false));
+
     private Commands() {}
 
-    static CommandLine build() {
-        CommandSpec root = command("javarun", "Open Container Initiative runtime, in Java (runc-compatible)");
-        root.addOption(flag("Print the version", "-v", "--version").toBuilder().versionHelp(true).build());
-        root.addOption(value("--root", "DIR", DEFAULT_ROOT, "root directory for storage of container state (this should be located in tmpfs)"));
-        root.addOption(value("--log", "FILE", "", "set the log file to write javarun logs to (default is '/dev/stderr')"));
-        root.addOption(value("--log-format", "FORMAT", "text", "set the log format ('text' (default), or 'json')"));
-        root.addOption(flag("enable debug logging", "--debug"));
-        root.addOption(flag("enable systemd cgroup support (not available yet)", "--systemd-cgroup"));
-        root.addOption(value("--rootless", "VALUE", "auto", "ignore cgroup permission errors ('true', 'false', or 'auto')"));
-        root.addOption(value("--criu", "PATH", "criu", "path to the criu binary used for checkpoint and restore"));
-        CommandLine cl = new CommandLine(root);
-
-        CommandSpec spec = command("spec", "create a new specification file");
-        spec.addOption(value("--bundle", "DIR", "", "path to the root of the bundle directory", "-b"));
-        spec.addOption(flag("generate a configuration for a rootless container", "--rootless"));
-        cl.addSubcommand("spec", spec);
-
-        CommandSpec create = command("create", "create a container");
-        createFlags(create);
-        create.addPositional(id());
-        cl.addSubcommand("create", create);
-
-        CommandSpec run = command("run", "create and run a container");
-        createFlags(run);
-        run.addOption(flag("detach from the container's process", "-d", "--detach"));
-        run.addOption(flag("do not delete the container after it exits", "--keep"));
-        run.addPositional(id());
-        run.parser().stopAtPositional(true);
-        cl.addSubcommand("run", run);
-
-        CommandSpec start = command("start", "executes the user defined process in a created container");
-        start.addPositional(id());
-        cl.addSubcommand("start", start);
-
-        CommandSpec state = command("state", "output the state of a container");
-        state.addPositional(id());
-        cl.addSubcommand("state", state);
-
-        CommandSpec list = command("list", "lists containers started by javarun with the given root");
-        list.addOption(value("--format", "FORMAT", "table", "select one of: table or json", "-f"));
-        list.addOption(flag("display only container IDs", "-q", "--quiet"));
-        cl.addSubcommand("list", list);
-
-        CommandSpec kill = command("kill", "kill sends the specified signal (default: SIGTERM) to the container's init process");
-        kill.addOption(flag("send the specified signal to all processes inside the container", "-a", "--all"));
-        kill.addPositional(id());
-        kill.addPositional(PositionalParamSpec.builder().paramLabel("SIGNAL").index("1").arity("0..1")
-                .type(String.class).description("signal name or number (default: SIGTERM)").build());
-        cl.addSubcommand("kill", kill);
-
-        CommandSpec delete = command("delete", "delete any resources held by the container(s), often used with detached containers");
-        delete.addOption(flag("forcibly delete the container if it is still running (uses SIGKILL)", "-f", "--force"));
-        delete.addPositional(PositionalParamSpec.builder().paramLabel("ID").arity("1..*").required(true).type(List.class)
-                .auxiliaryTypes(String.class).description("container id(s)").build());
-        cl.addSubcommand("delete", delete);
-        return cl;
-    }
-
-    private static void createFlags(CommandSpec c) {
-        c.addOption(value("--bundle", "DIR", "", "path to the root of the bundle directory, defaults to the current directory", "-b"));
-        c.addOption(value("--console-socket", "PATH", null, "path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console's pseudoterminal"));
-        c.addOption(value("--pid-file", "FILE", null, "specify the file to write the process id to"));
-        c.addOption(flag("do not use pivot root to jail process inside rootfs", "--no-pivot"));
-        c.addOption(flag("do not create a new session keyring for the container", "--no-new-keyring"));
-        c.addOption(value("--preserve-fds", "N", "0", "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"));
-    }
-
-    private static CommandSpec command(String name, String description) {
-        CommandSpec c = CommandSpec.create().name(name);
-        c.usageMessage().description(description);
-        c.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("show help").build());
-        return c;
-    }
-
-    private static PositionalParamSpec id() {
-        return PositionalParamSpec.builder().paramLabel("ID").index("0").arity("1").required(true).type(String.class)
-                .description("container id").build();
-    }
-
-    private static OptionSpec flag(String description, String... names) {
-        return OptionSpec.builder(names).arity("0").type(boolean.class).description(description).build();
-    }
-
-    private static OptionSpec value(String name, String label, String dflt, String description, String... aliases) {
-        String[] names = new String[aliases.length + 1];
-        System.arraycopy(aliases, 0, names, 0, aliases.length);
-        names[aliases.length] = name;
-        OptionSpec.Builder b = OptionSpec.builder(names).paramLabel(label).type(String.class).description(description);
-        if (dflt != null) {
-            b.defaultValue(dflt);
+    static Command find(String name) {
+        for (Command c : ALL) {
+            if (c.name().equals(name)) {
+                return c;
+            }
         }
-        return b.build();
+        return null;
+    }
+
+    private static Flag bool(String name, String usage) {
+        return new Flag(List.of(name), false, null, usage);
+    }
+
+    private static Flag value(String name, String dflt, String usage) {
+        return new Flag(List.of(name), true, dflt, usage);
+    }
+
+    private static List<Flag> concat(List<Flag> base, Flag... more) {
+        List<Flag> all = new java.util.ArrayList<>(base);
+        all.addAll(List.of(more));
+        return List.copyOf(all);
+    }
+
+    /** urfave/cli's help layout, which runc users know. */
+    static String help(Command c) {
+        StringBuilder sb = new StringBuilder();
+        boolean global = c == GLOBAL;
+        sb.append("NAME:\n   ").append(global ? "javarun" : "javarun " + c.name()).append(" - ").append(c.usage()).append("\n\n");
+        sb.append("USAGE:\n   ").append(global ? "javarun [global options] " : "javarun " + c.name() + " [command options] ")
+                .append(c.argsUsage()).append("\n\n");
+        if (global) {
+            sb.append("COMMANDS:\n");
+            for (Command sub : ALL) {
+                sb.append(String.format("   %-11s%s%n", sub.name(), sub.usage()));
+            }
+            sb.append('\n');
+        }
+        if (!c.flags().isEmpty()) {
+            sb.append(global ? "GLOBAL OPTIONS:\n" : "OPTIONS:\n");
+            for (Flag f : c.flags()) {
+                StringBuilder names = new StringBuilder();
+                for (String n : f.names()) {
+                    if (names.length() > 0) {
+                        names.append(", ");
+                    }
+                    names.append(n.length() == 1 ? "-" : "--").append(n).append(f.takesValue() ? " value" : "");
+                }
+                String dflt = f.takesValue() && f.defaultValue() != null && !f.defaultValue().isEmpty()
+                        ? " (default: \"" + f.defaultValue() + "\")" : "";
+                sb.append(String.format("   %-30s %s%s%n", names, f.usage(), dflt));
+            }
+            sb.append(String.format("   %-30s %s%n", "--help, -h", "show help"));
+        }
+        return sb.toString();
     }
 }

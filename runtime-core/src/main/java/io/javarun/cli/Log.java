@@ -15,7 +15,7 @@ import java.util.Map;
  * level, msg and time, which containerd and conmon read. Nothing is opened until the first
  * message, so a call that logs nothing pays nothing.
  */
-final class Log {
+final class Log implements java.util.function.Consumer<String> {
     private final String file;
     private final boolean json;
     private final boolean debug;
@@ -37,6 +37,12 @@ final class Log {
 
     void warn(String msg) {
         write("warning", msg);
+    }
+
+    /** Warnings from runtime-core. */
+    @Override
+    public void accept(String msg) {
+        warn(msg);
     }
 
     void debug(String msg) {

@@ -18,8 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import picocli.CommandLine;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The `javarun` command: runc's CLI on top of runtime-core. Parses, calls one operation, prints
@@ -37,61 +35,65 @@ public final class Main {
     }
 
     int execute(String[] args) {
-        CommandLine cl = Commands.build();
-        ParseResult pr;
+        ArgParser.Parsed global;
+        ArgParser.Parsed cmd;
         try {
-            pr = cl.parseArgs(args);
-        } catch (CommandLine.ParameterException e) {
+            global = ArgParser.parse(Commands.GLOBAL, List.of(args), true);
+            if (global.bool("version")) {
+                out.print(versionText());
+                return 0;
+            }
+            if (global.args.isEmpty()) {
+                out.print(Commands.help(Commands.GLOBAL));
+                return 0;
+            }
+            ArgParser.Command c = Commands.find(global.args.get(0));
+            if (c == null) {
+                throw new ArgParser.UsageException("'" + global.args.get(0) + "' is not a javarun command");
+            }
+            cmd = ArgParser.parse(c, global.args.subList(1, global.args.size()), false);
+            if (cmd.help || global.help) {
+                out.print(Commands.help(c));
+                return 0;
+            }
+            ArgParser.checkArgs(cmd);
+        } catch (ArgParser.UsageException e) {
             System.err.println("javarun: " + e.getMessage());
             System.err.println("Run 'javarun --help' for usage.");
             return 1;
         }
-        if (pr.isVersionHelpRequested()) {
-            out.print(versionText());
-            return 0;
-        }
-        if (pr.isUsageHelpRequested() || pr.subcommand() == null) {
-            cl.usage(out);
-            return 0;
-        }
-        ParseResult sub = pr.subcommand();
-        if (sub.isUsageHelpRequested()) {
-            sub.commandSpec().commandLine().usage(out);
-            return 0;
-        }
-        debug = pr.matchedOptionValue("--debug", false);
-        log = new Log(pr.matchedOptionValue("--log", ""), pr.matchedOptionValue("--log-format", "text"), debug);
-        String format = pr.matchedOptionValue("--log-format", "text");
+        debug = global.bool("debug");
+        String format = global.value("log-format");
+        log = new Log(global.value("log"), format, debug);
         if (!format.equals("text") && !format.equals("json")) {
             return fail("invalid log format: " + format + " (text or json)");
         }
-        if (pr.matchedOptionValue("--systemd-cgroup", false)) {
+        if (global.bool("systemd-cgroup")) {
             return fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
         }
-        StateStore store = new StateStore(Path.of(pr.matchedOptionValue("--root", Commands.DEFAULT_ROOT)));
-        Containers containers = new Containers(store, log::warn);
+        StateStore store = new StateStore(Path.of(global.value("root")));
+        Containers containers = new Containers(store, log);
         try {
-            return dispatch(sub, containers);
+            return dispatch(cmd, containers);
         } catch (OperationException e) {
             if (debug && e.detail() != null) {
                 log.debug(e.detail());
             }
             return fail(e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
-            return fail(sub.commandSpec().name() + ": " + e.getMessage());
+            return fail(cmd.command.name() + ": " + e.getMessage());
         }
     }
 
-    private int dispatch(ParseResult c, Containers containers) throws OperationException {
-        switch (c.commandSpec().name()) {
+    private int dispatch(ArgParser.Parsed c, Containers containers) throws OperationException {
+        switch (c.command.name()) {
             case "spec":
                 return spec(c);
             case "create":
                 containers.create(createOptions(c));
                 return 0;
             case "run":
-                return containers.run(createOptions(c), c.matchedOptionValue("--detach", false),
-                        c.matchedOptionValue("--keep", false), new SignalRelay());
+                return containers.run(createOptions(c), c.bool("detach"), c.bool("keep"), new SignalRelay());
             case "start":
                 containers.start(id(c));
                 return 0;
@@ -101,27 +103,27 @@ public final class Main {
             case "list":
                 return list(c, containers.list());
             case "kill": {
-                String raw = c.matchedPositionalValue(1, "SIGTERM");
+                String raw = c.arg(1, "SIGTERM");
                 int sig;
                 try {
                     sig = Signals.parse(raw);
                 } catch (IllegalArgumentException e) {
                     throw new OperationException("kill", id(c), e.getMessage());
                 }
-                containers.kill(id(c), sig, c.matchedOptionValue("--all", false));
+                containers.kill(id(c), sig, c.bool("all"));
                 return 0;
             }
             case "delete":
                 return delete(c, containers);
             default:
-                return fail("unknown command " + c.commandSpec().name());
+                return fail(c.command.name() + ": not supported yet");
         }
     }
 
     /** Deletes every id given, reporting each failure and going on (the seed's rc2 behaviour). */
-    private int delete(ParseResult c, Containers containers) {
-        List<String> ids = c.matchedPositional(0).getValue();
-        boolean force = c.matchedOptionValue("--force", false);
+    private int delete(ArgParser.Parsed c, Containers containers) {
+        List<String> ids = c.args;
+        boolean force = c.bool("force");
         int rc = 0;
         for (String id : ids) {
             try {
@@ -133,9 +135,9 @@ public final class Main {
         return rc;
     }
 
-    private int list(ParseResult c, List<ContainerView> views) {
-        String format = c.matchedOptionValue("--format", "table");
-        boolean quiet = c.matchedOptionValue("--quiet", false);
+    private int list(ArgParser.Parsed c, List<ContainerView> views) {
+        String format = c.value("format");
+        boolean quiet = c.bool("quiet");
         if (quiet) {
             for (ContainerView v : views) {
                 out.println(v.state().id());
@@ -169,28 +171,32 @@ public final class Main {
     private static String owner(Map<Integer, String> cache) {
         LinuxNative.load();
         int uid = LinuxNative.geteuid();
-        return cache.computeIfAbsent(uid, u -> {
+        String name = cache.get(uid);
+        if (name == null) {
+            name = "#" + uid;
             try {
                 for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
                     String[] f = line.split(":");
-                    if (f.length > 2 && f[2].equals(Integer.toString(u))) {
-                        return f[0];
+                    if (f.length > 2 && f[2].equals(Integer.toString(uid))) {
+                        name = f[0];
+                        break;
                     }
                 }
             } catch (IOException e) {
-                // Falls back to the number below.
+                // The number stands in for the name.
             }
-            return "#" + u;
-        });
+            cache.put(uid, name);
+        }
+        return name;
     }
 
-    private int spec(ParseResult c) {
-        Path bundle = Path.of(c.matchedOptionValue("--bundle", ""));
+    private int spec(ArgParser.Parsed c) {
+        Path bundle = Path.of(c.value("bundle"));
         Path file = bundle.resolve("config.json");
         if (Files.exists(file)) {
             return fail("File " + file + " exists. Remove it first");
         }
-        boolean rootless = c.matchedOptionValue("--rootless", false);
+        boolean rootless = c.bool("rootless");
         long uid = 0;
         long gid = 0;
         if (rootless) {
@@ -207,12 +213,12 @@ public final class Main {
         return 0;
     }
 
-    private static Containers.CreateOptions createOptions(ParseResult c) {
-        String bundle = c.matchedOptionValue("--bundle", "");
-        String pidFile = c.matchedOptionValue("--pid-file", null);
+    private static Containers.CreateOptions createOptions(ArgParser.Parsed c) {
+        String bundle = c.value("bundle");
+        String pidFile = c.value("pid-file");
         int preserve;
         try {
-            preserve = Integer.parseInt(c.matchedOptionValue("--preserve-fds", "0"));
+            preserve = Integer.parseInt(c.value("preserve-fds"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--preserve-fds: not a number");
         }
@@ -220,12 +226,12 @@ public final class Main {
             throw new IllegalArgumentException("--preserve-fds: must not be negative");
         }
         return new Containers.CreateOptions(id(c), Path.of(bundle.isEmpty() ? "." : bundle),
-                pidFile == null ? null : Path.of(pidFile), c.matchedOptionValue("--console-socket", null),
-                c.matchedOptionValue("--no-pivot", false), c.matchedOptionValue("--no-new-keyring", false), preserve);
+                pidFile == null ? null : Path.of(pidFile), c.value("console-socket"),
+                c.bool("no-pivot"), c.bool("no-new-keyring"), preserve);
     }
 
-    private static String id(ParseResult c) {
-        return c.matchedPositionalValue(0, "");
+    private static String id(ArgParser.Parsed c) {
+        return c.arg(0, "");
     }
 
     /**

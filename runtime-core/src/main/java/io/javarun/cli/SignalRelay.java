@@ -24,11 +24,14 @@ final class SignalRelay implements Containers.SignalForwarder {
         for (String name : FORWARDED) {
             Signal sig = new Signal(name);
             try {
-                SignalHandler old = Signal.handle(sig, s -> {
-                    try {
-                        LinuxNative.kill(pid, s.getNumber());
-                    } catch (ErrnoException e) {
-                        // The container is exiting: nothing to deliver to.
+                SignalHandler old = Signal.handle(sig, new SignalHandler() {
+                    @Override
+                    public void handle(Signal s) {
+                        try {
+                            LinuxNative.kill(pid, s.getNumber());
+                        } catch (ErrnoException e) {
+                            // The container is exiting: nothing to deliver to.
+                        }
                     }
                 });
                 installed.add(sig);

@@ -304,7 +304,9 @@ public final class Containers {
 
     private static Map<String, String> pathsOf(ContainerCgroups cgroups) {
         Map<String, String> out = new LinkedHashMap<>();
-        cgroups.dirs().forEach((k, v) -> out.put(k, v.toString()));
+        for (Map.Entry<String, Path> e : cgroups.dirs().entrySet()) {
+            out.put(e.getKey(), e.getValue().toString());
+        }
         return out;
     }
 
@@ -349,17 +351,20 @@ public final class Containers {
     private void releaseFifo(String id, ContainerState state) throws OperationException {
         Path fifo = store.execFifo(id);
         Exception[] failure = new Exception[1];
-        Thread reader = new Thread(() -> {
-            try (InputStream in = new FileInputStream(fifo.toFile())) {
-                // Not readAllBytes: FileInputStream's seeks, and a FIFO cannot seek.
-                byte[] buf = new byte[16];
-                while (in.read(buf) > 0) {
-                    continue;
+        Thread reader = new Thread("exec-fifo") {
+            @Override
+            public void run() {
+                try (InputStream in = new FileInputStream(fifo.toFile())) {
+                    // Not readAllBytes: FileInputStream's seeks, and a FIFO cannot seek.
+                    byte[] buf = new byte[16];
+                    while (in.read(buf) > 0) {
+                        continue;
+                    }
+                } catch (IOException e) {
+                    failure[0] = e;
                 }
-            } catch (IOException e) {
-                failure[0] = e;
             }
-        }, "exec-fifo");
+        };
         reader.setDaemon(true);
         reader.start();
         try {
@@ -551,7 +556,9 @@ public final class Containers {
 
     private static ContainerCgroups cgroupsOf(ContainerState s) {
         Map<String, Path> dirs = new LinkedHashMap<>();
-        s.cgroupPaths().forEach((k, v) -> dirs.put(k, Path.of(v)));
+        for (Map.Entry<String, String> e : s.cgroupPaths().entrySet()) {
+            dirs.put(e.getKey(), Path.of(e.getValue()));
+        }
         return new ContainerCgroups(dirs);
     }
 

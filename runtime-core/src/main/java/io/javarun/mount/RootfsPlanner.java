@@ -123,7 +123,10 @@ public final class RootfsPlanner {
     private void planCgroup(Mount m, MountOptions o) {
         String dest = m.destination();
         long flags = o.flags();
-        boolean v1 = cgroups.keySet().stream().anyMatch(h -> !h.v2());
+        boolean v1 = false;
+        for (Hierarchy h : cgroups.keySet()) {
+            v1 |= !h.v2();
+        }
         plan.add("create mount point " + dest, "MKDIR", dest, "493");
         if (!v1) {
             for (Map.Entry<Hierarchy, Path> e : cgroups.entrySet()) {
@@ -167,7 +170,7 @@ public final class RootfsPlanner {
 
     private void planDevices() {
         for (LinuxSpec.Device d : DEFAULT_DEVICES) {
-            if (spec.linux().devices().stream().noneMatch(x -> x.path().equals(d.path()))) {
+            if (!configured(d.path())) {
                 device(d);
             }
         }
@@ -181,10 +184,22 @@ public final class RootfsPlanner {
         if (Files.exists(Path.of("/proc/kcore"))) {
             plan.add("link /dev/core", "SYMLINK", "/proc/kcore", "/dev/core");
         }
-        if (spec.mounts().stream().anyMatch(m -> m.type().equals("devpts")
-                && Path.of(m.destination()).normalize().toString().equals("/dev/pts"))) {
-            plan.add("link /dev/ptmx to pts/ptmx", "SYMLINK", "pts/ptmx", "/dev/ptmx");
+        for (Mount m : spec.mounts()) {
+            if (m.type().equals("devpts") && Path.of(m.destination()).normalize().toString().equals("/dev/pts")) {
+                plan.add("link /dev/ptmx to pts/ptmx", "SYMLINK", "pts/ptmx", "/dev/ptmx");
+                break;
+            }
         }
+    }
+
+    /** Whether linux.devices names this path (it then replaces the default node). */
+    private boolean configured(String path) {
+        for (LinuxSpec.Device d : spec.linux().devices()) {
+            if (d.path().equals(path)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

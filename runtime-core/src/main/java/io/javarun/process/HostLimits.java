@@ -24,12 +24,18 @@ public final class HostLimits {
         if (resource + 1 >= lines.size() || lines.get(resource + 1).length() < 26) {
             return -1;
         }
-        String[] f = lines.get(resource + 1).substring(26).trim().split("\\s+");
-        if (f.length < 2 || f[1].equals("unlimited")) {
+        // Columns: soft limit, hard limit, units; separated by runs of spaces.
+        java.util.StringTokenizer f = new java.util.StringTokenizer(lines.get(resource + 1).substring(26));
+        if (f.countTokens() < 2) {
+            return -1;
+        }
+        f.nextToken();
+        String hard = f.nextToken();
+        if (hard.equals("unlimited")) {
             return -1;
         }
         try {
-            return Long.parseLong(f[1]);
+            return Long.parseLong(hard);
         } catch (NumberFormatException e) {
             return -1;
         }

@@ -171,7 +171,7 @@ public final class SpecValidator {
             if (!Set.of("a", "c", "b").contains(r.type())) {
                 throw ConfigException.field(field + ".type", "must be one of a, c, b, got \"" + r.type() + "\"");
             }
-            if (!r.access().matches("[rwm]{1,3}")) {
+            if (r.access().isEmpty() || r.access().length() > 3 || !onlyChars(r.access(), "rwm")) {
                 throw ConfigException.field(field + ".access", "must be made of r, w and m, got \"" + r.access() + "\"");
             }
         }
@@ -200,6 +200,15 @@ public final class SpecValidator {
                 throw ConfigException.field(field, "is not a sysctl name");
             }
         }
+    }
+
+    private static boolean onlyChars(String s, String allowed) {
+        for (int i = 0; i < s.length(); i++) {
+            if (allowed.indexOf(s.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void absolutePaths(String field, List<String> paths) throws ConfigException {

@@ -73,9 +73,12 @@ public final class StateStore {
         try {
             FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = ch.lock();
-            return () -> {
-                lock.release();
-                ch.close();
+            return new AutoCloseable() {
+                @Override
+                public void close() throws IOException {
+                    lock.release();
+                    ch.close();
+                }
             };
         } catch (NoSuchFileException e) {
             throw new StateException("container does not exist: " + id);
