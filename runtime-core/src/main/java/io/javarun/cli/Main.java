@@ -3,13 +3,13 @@ package io.javarun.cli;
 import io.javarun.container.ContainerView;
 import io.javarun.container.Containers;
 import io.javarun.container.OperationException;
+import io.javarun.container.RuntimeVersion;
 import io.javarun.json.Json;
 import io.javarun.linux.LinuxNative;
 import io.javarun.process.Signals;
 import io.javarun.spec.DefaultSpec;
 import io.javarun.state.StateStore;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * The `javarun` command: runc's CLI on top of runtime-core. Parses, calls one operation, prints
@@ -204,7 +203,10 @@ public final class Main {
             uid = LinuxNative.geteuid();
             gid = uid;
         }
-        String json = Json.writeIndented(DefaultSpec.create(version().getProperty("spec"), rootless, uid, gid), "\t");
+        // runc adds a cgroup namespace to its template only where the host is cgroup v2.
+        boolean cgroupV2 = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+        String json = Json.writeIndented(DefaultSpec.create(RuntimeVersion.SPEC, rootless, uid, gid, cgroupV2),
+                "\t");
         try {
             Files.writeString(file, json);
         } catch (IOException e) {
@@ -246,23 +248,10 @@ public final class Main {
         return 1;
     }
 
-    private static Properties version() {
-        Properties p = new Properties();
-        try (InputStream in = Main.class.getResourceAsStream("/io/javarun/version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // Unknown version: printed as such.
-        }
-        return p;
-    }
-
     static String versionText() {
-        Properties p = version();
-        return "javarun version " + p.getProperty("version", "unknown") + "\n"
-                + "commit: " + p.getProperty("commit", "unknown") + "\n"
-                + "spec: " + p.getProperty("spec", "unknown") + "\n"
+        return "javarun version " + RuntimeVersion.VERSION + "\n"
+                + "commit: " + RuntimeVersion.COMMIT + "\n"
+                + "spec: " + RuntimeVersion.SPEC + "\n"
                 + "java: " + System.getProperty("java.version") + "\n";
     }
 }

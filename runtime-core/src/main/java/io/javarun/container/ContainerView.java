@@ -12,10 +12,13 @@ public record ContainerView(ContainerState state, Status status) {
         return status == Status.STOPPED ? 0 : state.pid();
     }
 
-    /** runc's state JSON: the OCI state plus rootfs, created and owner. */
+    /**
+     * runc's state JSON: the OCI state plus rootfs, created and owner. ociVersion is the version of
+     * the runtime spec javarun implements (runc prints its own, not the config's).
+     */
     public Map<String, Object> toJson(String owner) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ociVersion", state.ociVersion());
+        m.put("ociVersion", RuntimeVersion.SPEC);
         m.put("id", state.id());
         m.put("pid", (long) pid());
         m.put("status", status.text());

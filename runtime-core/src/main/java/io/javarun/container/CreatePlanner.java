@@ -83,7 +83,7 @@ public final class CreatePlanner {
             plan.add("join session keyring _ses." + in.id(), "JOIN_KEYRING", "_ses." + in.id());
         }
         RootfsPlanner rootfs = new RootfsPlanner(plan, spec, in.rootfs(), in.cgroups());
-        rootfs.planMountsAndPivot(in.noPivot());
+        rootfs.planMountsAndPivot(in.noPivot(), proc.cwd());
         if (!spec.hostname().isEmpty()) {
             plan.add("set hostname " + spec.hostname(), "HOSTNAME", spec.hostname());
         }

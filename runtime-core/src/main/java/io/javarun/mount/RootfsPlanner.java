@@ -48,8 +48,11 @@ public final class RootfsPlanner {
         this.cgroupns = spec.linux().createsNew(NamespaceType.CGROUP);
     }
 
-    /** Everything up to and including the switch to the new root. */
-    public void planMountsAndPivot(boolean noPivot) throws ConfigException {
+    /**
+     * Everything up to and including the switch to the new root. The working directory is
+     * created when missing, as runc does (after the mounts, so that it lands on the right one).
+     */
+    public void planMountsAndPivot(boolean noPivot, String cwd) throws ConfigException {
         String prop = spec.linux().rootfsPropagation();
         long rootProp = prop.isEmpty() ? SLAVE | REC : propagationFlags(prop);
         plan.add("make the mount namespace's / " + (prop.isEmpty() ? "rslave" : prop), "ROOT_PROPAGATION",
@@ -80,6 +83,7 @@ public final class RootfsPlanner {
         if (!devBound) {
             planDevices();
         }
+        plan.add("create the working directory " + cwd, "MKDIR", cwd, "493");
         if (noPivot) {
             plan.add("move the rootfs to / (--no-pivot)", "MOVE_ROOT");
         } else {

@@ -7,14 +7,16 @@ import java.util.Map;
 
 /**
  * The config.json `spec` writes: runc's template (libcontainer/specconv.Example), field for field
- * and in the same order, with /proc/timer_list among the masked paths. The rootless variant is
+ * and in the same order, with /proc/timer_list among the masked paths and, as runc does, a cgroup
+ * namespace only on a cgroup v2 host. The rootless variant is
  * runc's ToRootless: user namespace with the caller's ids mapped, no network namespace, /sys
  * bind-mounted, no gid= options on devpts/mqueue.
  */
 public final class DefaultSpec {
     private DefaultSpec() {}
 
-    public static Map<String, Object> create(String ociVersion, boolean rootless, long uid, long gid) {
+    public static Map<String, Object> create(String ociVersion, boolean rootless, long uid, long gid,
+            boolean cgroupNamespace) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("ociVersion", ociVersion);
         Map<String, Object> process = new LinkedHashMap<>();
@@ -58,7 +60,9 @@ public final class DefaultSpec {
         namespaces.add(map("type", "ipc"));
         namespaces.add(map("type", "uts"));
         namespaces.add(map("type", "mount"));
-        namespaces.add(map("type", "cgroup"));
+        if (cgroupNamespace) {
+            namespaces.add(map("type", "cgroup"));
+        }
         if (rootless) {
             namespaces.add(map("type", "user"));
         }

@@ -21,7 +21,7 @@ class DefaultSpecTest {
 
     /** What `javarun spec` writes: the map as tab-indented JSON, then read back as config.json. */
     private static Spec written(boolean rootless, long uid, long gid) throws Exception {
-        return SpecParser.parse(Json.writeIndented(DefaultSpec.create("1.2.0", rootless, uid, gid), "\t"));
+        return SpecParser.parse(Json.writeIndented(DefaultSpec.create("1.2.0", rootless, uid, gid, true), "\t"));
     }
 
     private static List<NamespaceType> types(Spec s) {
@@ -81,7 +81,7 @@ class DefaultSpecTest {
         Map<String, Object> runc = Fixtures.runcSpec();
         arr(runc, "linux", "namespaces").add(map("type", "cgroup"));
         assertEquals(Json.writeIndented(runc, "\t"),
-                Json.writeIndented(DefaultSpec.create("1.0.2-dev", false, 0, 0), "\t"));
+                Json.writeIndented(DefaultSpec.create("1.0.2-dev", false, 0, 0, true), "\t"));
         assertEquals(List.of(NamespaceType.PID, NamespaceType.NETWORK, NamespaceType.IPC, NamespaceType.UTS,
                 NamespaceType.MOUNT, NamespaceType.CGROUP), types(written(false, 0, 0)));
     }
@@ -97,6 +97,15 @@ class DefaultSpecTest {
         List<Object> ns = arr(runc, "linux", "namespaces");
         ns.add(ns.size() - 1, map("type", "cgroup"));
         assertEquals(Json.writeIndented(runc, "\t"),
-                Json.writeIndented(DefaultSpec.create("1.0.2-dev", true, 0, 0), "\t"));
+                Json.writeIndented(DefaultSpec.create("1.0.2-dev", true, 0, 0, true), "\t"));
+    }
+
+    @Test
+    void matchesRuncSpecOnACgroupV1HostExactly() throws Exception {
+        // The fixtures are runc 1.1.5's own output on this project's cgroup v1 hosts.
+        assertEquals(Json.writeIndented(Fixtures.runcSpec(), "\t"),
+                Json.writeIndented(DefaultSpec.create("1.0.2-dev", false, 0, 0, false), "\t"));
+        assertEquals(Fixtures.runcRootlessSpecText().trim(),
+                Json.writeIndented(DefaultSpec.create("1.0.2-dev", true, 0, 0, false), "\t").trim());
     }
 }
