@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Start-up benchmark: javarun against runc on the same busybox bundle, alternating, as root.
+#
+#   integration/bench/run-bench.sh            # N=20 rounds, the installed javarun
+#   N=50 JAVARUN=/path/to/javarun RUNC=/usr/sbin/runc integration/bench/run-bench.sh
+#
+# Measures (wall clock, median of N):
+#   - `run` of a container whose process is busybox `true` (create + start + wait + delete),
+#   - a cold CLI call that fails fast: `state <missing id>`.
+# Prints a markdown table for the README. Each runtime gets its own --root; everything is removed
+# at the end. No test depends on these timings.
+set -euo pipefail
+
+N=${N:-20}
+JAVARUN=${JAVARUN:-$(command -v javarun || true)}
+RUNC=${RUNC:-/usr/sbin/runc}
+HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+ROOTFS_SCRIPT=$HERE/../rootfs/build-busybox-rootfs.sh
+
+die() { echo "run-bench: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "run as root"
+[ -n "$JAVARUN" ] && [ -x "$JAVARUN" ] || die "javarun not found: run ./install.sh, or set JAVARUN=/path/to/javarun"
+[ -x "$RUNC" ] || die "runc not found at $RUNC: apt-get install runc, or set RUNC="
+[[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
+
+work=$(mktemp -d /tmp/javarun-bench.XXXXXX)
+cleanup() {
+    # Containers a failed round may have left, each runtime in its own root; then the files.
+    local rt bin id
+    for rt in runc javarun; do
+        if [ "$rt" = runc ]; then bin=$RUNC; else bin=$JAVARUN; fi
+        [ -d "$work/root-$rt" ] || continue
+        for id in $("$bin" --root "$work/root-$rt" list -q 2>/dev/null); do
+            "$bin" --root "$work/root-$rt" delete --force "$id" >/dev/null 2>&1 || true
+        done
+    done
+    rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+
+# The bundle: busybox rootfs, runc's template with the process `true` and no terminal.
+bundle=$work/bundle
+mkdir -p "$bundle"
+"$ROOTFS_SCRIPT" "$bundle/rootfs"
+(cd "$bundle" && "$RUNC" spec)
+sed -z -E -i \
+    -e 's/"terminal"[[:space:]]*:[[:space:]]*true/"terminal": false/' \
+    -e 's/"args"[[:space:]]*:[[:space:]]*\[[^]]*\]/"args": ["true"]/' \
+    "$bundle/config.json"
+grep -q '"args": \["true"\]' "$bundle/config.json" || die "could not edit $bundle/config.json"
+
+now_ns() { date +%s%N; }
+
+# time_ms VAR EXPECTED_RC command...: runs the command, checks its exit code, stores milliseconds.
+time_ms() {
+    local __var=$1 expected=$2 start end rc
+    shift 2
+    start=$(now_ns)
+    set +e
+    "$@" >"$work/out" 2>&1
+    rc=$?
+    set -e
+    end=$(now_ns)
+    if [ "$rc" -ne "$expected" ]; then
+        echo "run-bench: '$*' exited with $rc (expected $expected):" >&2
+        cat "$work/out" >&2
+        exit 1
+    fi
+    printf -v "$__var" '%d.%03d' $(( (end - start) / 1000000 )) $(( (end - start) / 1000 % 1000 ))
+}
+
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+declare -A samples
+record() { samples[$1]+="$2"$'\n'; }
+
+echo "==> javarun: $JAVARUN ($("$JAVARUN" --version | head -n 1))"
+echo "==> runc:    $RUNC ($("$RUNC" --version | head -n 1))"
+echo "==> $N rounds, alternating; one warm-up round first"
+
+for round in $(seq 0 "$N"); do
+    for rt in runc javarun; do
+        if [ "$rt" = runc ]; then bin=$RUNC; else bin=$JAVARUN; fi
+        id="bench-$$-$rt-$round"
+        time_ms t_run 0 "$bin" --root "$work/root-$rt" run --bundle "$bundle" "$id"
+        time_ms t_state 1 "$bin" --root "$work/root-$rt" state "bench-missing-$$"
+        if [ "$round" -gt 0 ]; then
+            record "run-$rt" "$t_run"
+            record "state-$rt" "$t_state"
+        fi
+    done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", a / b }'; }
+run_runc=$(printf '%s' "${samples[run-runc]}" | median)
+run_javarun=$(printf '%s' "${samples[run-javarun]}" | median)
+state_runc=$(printf '%s' "${samples[state-runc]}" | median)
+state_javarun=$(printf '%s' "${samples[state-javarun]}" | median)
+
+cat <<EOF
+
+Median of $N, $(nproc) CPUs, kernel $(uname -r), $(date -u +%Y-%m-%d):
+
+| operation | runc (ms) | javarun (ms) | javarun / runc |
+|---|---:|---:|---:|
+| \`run\` busybox \`true\` (create, start, wait, delete) | $run_runc | $run_javarun | $(ratio "$run_javarun" "$run_runc") |
+| cold CLI call: \`state <missing id>\` | $state_runc | $state_javarun | $(ratio "$state_javarun" "$state_runc") |
+EOF
