@@ -98,8 +98,8 @@ public final class Containers {
         }
         Path rootfs;
         try {
-            spec = SpecParser.parse(text).withBindSourcesIn(bundle);
             rawConfig = Json.parse(text);
+            spec = SpecParser.fromJson(rawConfig).withBindSourcesIn(bundle);
             rootfs = spec.root() == null ? bundle.resolve("rootfs") : bundle.resolve(spec.root().path()).normalize();
             for (String w : SpecValidator.validate(spec, rootfs)) {
                 warnings.accept(w);
@@ -108,7 +108,7 @@ public final class Containers {
         } catch (ConfigException e) {
             throw new OperationException(op, o.id(), e.getMessage());
         } catch (JsonException e) {
-            throw new OperationException(op, o.id(), "config.json: " + e.getMessage());
+            throw new OperationException(op, o.id(), "config.json: invalid JSON: " + e.getMessage());
         }
         try {
             store.createDir(o.id());
@@ -220,9 +220,11 @@ public final class Containers {
                 ContainerState state = new ContainerState(spec.ociVersion(), id, pid, ProcessProbe.startTime(pid),
                         bundle.toString(), rootfs.toString(), Instant.now().toString(), "",
                         spec.annotations(), pathsOf(cgroups), rawConfig);
-                String creating = Json.write(new ContainerView(state, Status.CREATING).toJson(""));
-                HookRunner.runAll("prestart", spec.hooks().prestart(), creating);
-                HookRunner.runAll("createRuntime", spec.hooks().createRuntime(), creating);
+                if (!spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty()) {
+                    String creating = stateJson(state, Status.CREATING);
+                    HookRunner.runAll("prestart", spec.hooks().prestart(), creating);
+                    HookRunner.runAll("createRuntime", spec.hooks().createRuntime(), creating);
+                }
                 session.go();
                 session.awaitReady();
                 store.write(state);
@@ -326,9 +328,11 @@ public final class Containers {
                 throw new OperationException(op, id, "cannot start an already running container");
             }
             releaseFifo(id, state);
-            Spec spec = specOf(state);
+            Hooks hooks = hooksOf(state);
             try {
-                HookRunner.runAll("poststart", spec.hooks().poststart(), stateJson(state, Status.RUNNING));
+                if (!hooks.poststart().isEmpty()) {
+                    HookRunner.runAll("poststart", hooks.poststart(), stateJson(state, Status.RUNNING));
+                }
             } catch (HookRunner.HookException e) {
                 // runc: a failing poststart hook stops the container and fails start.
                 signal(state, SIGKILL);
@@ -530,12 +534,12 @@ public final class Containers {
         } catch (CgroupException e) {
             throw new OperationException("delete", s.id(), e.getMessage());
         }
-        Spec spec = specOf(s);
-        String stopped = stateJson(s, Status.STOPPED);
+        Hooks hooks = hooksOf(s);
         store.remove(s.id());
-        for (int i = 0; i < spec.hooks().poststop().size(); i++) {
+        List<Hooks.Hook> poststop = hooks.poststop();
+        for (int i = 0; i < poststop.size(); i++) {
             try {
-                HookRunner.run("poststop hook #" + i, spec.hooks().poststop().get(i), stopped);
+                HookRunner.run("poststop hook #" + i, poststop.get(i), stateJson(s, Status.STOPPED));
             } catch (HookRunner.HookException e) {
                 warnings.accept("delete " + s.id() + ": " + e.getMessage());
             }
@@ -562,13 +566,19 @@ public final class Containers {
         return new ContainerCgroups(dirs);
     }
 
-    /** The config stored at create time (hooks for start and delete). */
-    private static Spec specOf(ContainerState s) {
+    /**
+     * The hooks of the config stored at create time. Most configs have none, and parsing the
+     * whole stored config again is then work a CLI call need not do.
+     */
+    private static Hooks hooksOf(ContainerState s) {
+        if (!(s.config() instanceof Map<?, ?> config) || config.get("hooks") == null) {
+            return Hooks.NONE;
+        }
         try {
-            return SpecParser.parse(Json.write(s.config()));
+            return SpecParser.fromJson(s.config()).hooks();
         } catch (ConfigException e) {
             // It was valid at create time; a stored config that no longer parses has no hooks to run.
-            return new Spec("", null, null, "", "", List.of(), Hooks.NONE, Map.of(), null);
+            return Hooks.NONE;
         }
     }
 

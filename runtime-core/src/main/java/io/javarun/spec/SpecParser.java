@@ -36,6 +36,11 @@ public final class SpecParser {
         } catch (JsonException e) {
             throw new ConfigException("config.json: invalid JSON: " + e.getMessage());
         }
+        return fromJson(doc);
+    }
+
+    /** Reads an already parsed config.json (Json's plain values). */
+    public static Spec fromJson(Object doc) throws ConfigException {
         try {
             return read(JsonCursor.root(doc));
         } catch (JsonShapeException e) {
