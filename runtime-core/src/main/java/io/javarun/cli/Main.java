@@ -67,8 +67,10 @@ public final class Main {
         if (!format.equals("text") && !format.equals("json")) {
             return fail("invalid log format: " + format + " (text or json)");
         }
-        if (global.bool("systemd-cgroup")) {
-            return fail("--systemd-cgroup: the systemd cgroup driver is not supported yet");
+        String name = cmd.command.name();
+        if (global.bool("systemd-cgroup") && (name.equals("create") || name.equals("run"))) {
+            // Accepted everywhere (tools pass it on every call); only making cgroups needs the driver.
+            return fail(name + " " + cmd.arg(0, "") + ": --systemd-cgroup: the systemd cgroup driver is not supported yet");
         }
         StateStore store = new StateStore(Path.of(global.value("root")));
         Containers containers = new Containers(store, log);
