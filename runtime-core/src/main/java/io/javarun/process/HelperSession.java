@@ -16,6 +16,8 @@ public final class HelperSession implements AutoCloseable {
     private final int helperPid;
     private boolean helperReaped;
     private int childPid = -1;
+    /** Set when handing over the plan failed: the helper died early, and its exit says why. */
+    private ErrnoException sendFailed;
 
     private HelperSession(Plan plan, int fd, int helperPid) {
         this.plan = plan;
@@ -53,8 +55,6 @@ public final class HelperSession implements AutoCloseable {
         }
         return s;
     }
-
-    private ErrnoException sendFailed;
 
     /** The pid of the process the helper forked, once PID has been received; -1 before. */
     public int childPid() {
