@@ -151,20 +151,19 @@ public final class HelperSession implements AutoCloseable {
         return new StepException("talk to the javarun helper", 0, what, "");
     }
 
+    /** Why the helper ended without a report: its exit status, and a failed plan hand-over. */
     private String helperExitText() {
-        if (sendFailed != null && helperReaped) {
-            return "helper exited: " + sendFailed.getMessage();
-        }
+        String why;
         try {
             int status = LinuxNative.waitpid(helperPid, false);
             helperReaped = true;
-            if (LinuxNative.exited(status)) {
-                return "helper exited with status " + LinuxNative.exitCode(status) + " without a report";
-            }
-            return "helper killed by signal " + LinuxNative.termSignal(status);
+            why = LinuxNative.exited(status)
+                    ? "helper exited with status " + LinuxNative.exitCode(status) + " without a report"
+                    : "helper killed by signal " + LinuxNative.termSignal(status);
         } catch (ErrnoException e) {
-            return "helper vanished: " + e.getMessage();
+            why = "helper vanished: " + e.getMessage();
         }
+        return sendFailed == null ? why : why + " (handing it the plan failed: " + sendFailed.getMessage() + ")";
     }
 
     private void reapHelper() {
