@@ -232,6 +232,14 @@ static int set_root_to_slash(void)
 	return 0;
 }
 
+int op_root_slash(char **a)
+{
+	(void)a;
+	/* exec: the process already sits in the container's mount namespace, whose / is the
+	 * container's root; container paths resolve against it from here on. */
+	return set_root_to_slash();
+}
+
 int op_pivot_root(char **a)
 {
 	(void)a;

@@ -32,6 +32,7 @@ static const struct op_desc ops[] = {
 	{ "SYMLINK", 2, C, op_symlink },
 	{ "PIVOT_ROOT", 0, C, op_pivot_root },
 	{ "MOVE_ROOT", 0, C, op_move_root },
+	{ "ROOT_SLASH", 0, C, op_root_slash },
 	{ "MASK", 1, C, op_mask },
 	{ "READONLY", 1, C, op_readonly },
 	{ "HOSTNAME", 1, C, op_hostname },
