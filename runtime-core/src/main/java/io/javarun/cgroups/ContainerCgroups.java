@@ -25,6 +25,15 @@ public final class ContainerCgroups {
         this.dirs = dirs;
     }
 
+    /** The cgroups recorded in a container's state (hierarchy name to directory). */
+    public static ContainerCgroups fromPaths(Map<String, String> paths) {
+        Map<String, Path> dirs = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : paths.entrySet()) {
+            dirs.put(e.getKey(), Path.of(e.getValue()));
+        }
+        return new ContainerCgroups(dirs);
+    }
+
     public Map<String, Path> dirs() {
         return dirs;
     }

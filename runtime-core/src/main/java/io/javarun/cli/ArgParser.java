@@ -20,8 +20,15 @@ import java.util.Set;
 final class ArgParser {
     private ArgParser() {}
 
-    /** A flag: its names without dashes (first is the canonical one), whether it takes a value. */
-    record Flag(List<String> names, boolean takesValue, String defaultValue, String usage) {
+    /**
+     * A flag: its names without dashes (first is the canonical one), whether it takes a value,
+     * and whether it may be given several times (--env a --env b).
+     */
+    record Flag(List<String> names, boolean takesValue, String defaultValue, String usage, boolean repeatable) {
+        Flag(List<String> names, boolean takesValue, String defaultValue, String usage) {
+            this(names, takesValue, defaultValue, usage, false);
+        }
+
         String name() {
             return names.get(0);
         }
@@ -44,6 +51,7 @@ final class ArgParser {
     static final class Parsed {
         final Command command;
         final Map<String, String> values = new HashMap<>();
+        final Map<String, List<String>> lists = new HashMap<>();
         final Set<String> set = new HashSet<>();
         final List<String> args = new ArrayList<>();
         boolean help;
@@ -56,6 +64,12 @@ final class ArgParser {
         String value(String name) {
             String v = values.get(name);
             return v != null ? v : command.flag(name).defaultValue();
+        }
+
+        /** Every value of a repeatable flag, in order (empty when not given). */
+        List<String> all(String name) {
+            List<String> l = lists.get(name);
+            return l == null ? List.of() : l;
         }
 
         boolean bool(String name) {
@@ -128,6 +142,14 @@ final class ArgParser {
             }
             p.values.put(f.name(), value);
             p.set.add(f.name());
+            if (f.repeatable()) {
+                List<String> l = p.lists.get(f.name());
+                if (l == null) {
+                    l = new ArrayList<>();
+                    p.lists.put(f.name(), l);
+                }
+                l.add(value);
+            }
         }
         return p;
     }

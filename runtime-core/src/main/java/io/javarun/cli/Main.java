@@ -1,6 +1,7 @@
 package io.javarun.cli;
 
 import io.javarun.container.ContainerView;
+import io.javarun.container.ExecRequest;
 import io.javarun.container.Containers;
 import io.javarun.container.OperationException;
 import io.javarun.container.RuntimeVersion;
@@ -116,6 +117,8 @@ public final class Main {
             }
             case "delete":
                 return delete(c, containers);
+            case "exec":
+                return containers.exec(execRequest(c), new SignalRelay());
             default:
                 return fail(c.command.name() + ": not supported yet");
         }
@@ -232,6 +235,26 @@ public final class Main {
         return new Containers.CreateOptions(id(c), Path.of(bundle.isEmpty() ? "." : bundle),
                 pidFile == null ? null : Path.of(pidFile), c.value("console-socket"),
                 c.bool("no-pivot"), c.bool("no-new-keyring"), preserve);
+    }
+
+    private static ExecRequest execRequest(ArgParser.Parsed c) {
+        for (String notYet : new String[] {"process-label", "apparmor", "cgroup"}) {
+            if (c.isSet(notYet)) {
+                throw new IllegalArgumentException("--" + notYet + ": not supported yet");
+            }
+        }
+        String process = c.value("process");
+        String pidFile = c.value("pid-file");
+        int preserve;
+        try {
+            preserve = Integer.parseInt(c.value("preserve-fds"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--preserve-fds: not a number");
+        }
+        return new ExecRequest(id(c), c.args.subList(1, c.args.size()), process == null ? null : Path.of(process),
+                c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
+                c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
+                c.bool("no-new-privs"), c.all("cap"), preserve);
     }
 
     private static String id(ArgParser.Parsed c) {

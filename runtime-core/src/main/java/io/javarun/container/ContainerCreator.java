@@ -9,6 +9,7 @@ import io.javarun.json.Json;
 import io.javarun.json.JsonException;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
+import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.Plan;
 import io.javarun.process.StepException;
@@ -40,8 +41,6 @@ import java.util.function.Consumer;
  * FIFO, hooks, state. It remembers what it made, so that a failure removes all of it again.
  */
 final class ContainerCreator {
-    private static final int SIGKILL = 9;
-
     /** runc's extra device cgroup rules, allowed after the config's own (specconv.AllowedDevices). */
     private static final List<LinuxSpec.DeviceRule> ALLOWED_DEVICES = List.of(
             new LinuxSpec.DeviceRule(true, "c", null, null, "m"),
@@ -237,7 +236,7 @@ final class ContainerCreator {
         /** Undoes a failed create: the process, its cgroups, the state directory. */
         void rollback() {
             if (pid > 0) {
-                killAndReap(pid);
+                ChildProcess.killAndReap(pid);
             }
             if (cgroups != null) {
                 try {
@@ -262,15 +261,6 @@ final class ContainerCreator {
             }
         }
         return 0;
-    }
-
-    private static void killAndReap(int pid) {
-        try {
-            LinuxNative.kill(pid, SIGKILL);
-            LinuxNative.waitpid(pid, false);
-        } catch (ErrnoException e) {
-            // Already gone (ESRCH) or not our child (ECHILD): nothing left to collect.
-        }
     }
 
     /**

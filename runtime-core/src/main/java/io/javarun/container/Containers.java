@@ -21,7 +21,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -194,7 +193,7 @@ public final class Containers {
         try {
             ContainerState s = store.read(id);
             if (all) {
-                ContainerCgroups cg = cgroupsOf(s);
+                ContainerCgroups cg = ContainerCgroups.fromPaths(s.cgroupPaths());
                 for (int pid : cg.pids()) {
                     try {
                         LinuxNative.kill(pid, signal);
@@ -263,7 +262,7 @@ public final class Containers {
 
     /** Kills what is left, removes cgroups and state, runs poststop hooks (their failure only warns). */
     private void destroy(ContainerState s) throws StateException, OperationException {
-        ContainerCgroups cg = cgroupsOf(s);
+        ContainerCgroups cg = ContainerCgroups.fromPaths(s.cgroupPaths());
         try {
             if (ProcessProbe.isSame(s.pid(), s.pidStartTime())) {
                 signal(s, SIGKILL);
@@ -304,14 +303,6 @@ public final class Containers {
         }
     }
 
-    private static ContainerCgroups cgroupsOf(ContainerState s) {
-        Map<String, Path> dirs = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : s.cgroupPaths().entrySet()) {
-            dirs.put(e.getKey(), Path.of(e.getValue()));
-        }
-        return new ContainerCgroups(dirs);
-    }
-
     /**
      * The hooks of the config stored at create time. Most configs have none, and parsing the
      * whole stored config again is then work a CLI call need not do.
@@ -331,6 +322,26 @@ public final class Containers {
     /** The OCI state JSON hooks read on their stdin. */
     static String stateJson(ContainerState s, Status status) {
         return Json.write(new ContainerView(s, status).toJson(""));
+    }
+
+    // ---------------------------------------------------------------- exec
+
+    /**
+     * Runs a new process in the container (running or created, as runc allows). Returns 0 when
+     * detached, else the process's exit code.
+     */
+    public int exec(ExecRequest r, SignalForwarder forwarder) throws OperationException {
+        ContainerId.validate("exec", r.id());
+        ContainerState s;
+        try {
+            s = store.read(r.id());
+        } catch (StateException e) {
+            throw new OperationException("exec", r.id(), e.getMessage());
+        }
+        if (status(s) == Status.STOPPED) {
+            throw new OperationException("exec", r.id(), "cannot exec in a stopped container");
+        }
+        return new ContainerExec(store, warnings).exec(r, s, forwarder);
     }
 
     // ---------------------------------------------------------------- run

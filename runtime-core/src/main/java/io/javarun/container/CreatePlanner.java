@@ -2,17 +2,13 @@ package io.javarun.container;
 
 import io.javarun.cgroups.Hierarchy;
 import io.javarun.mount.RootfsPlanner;
-import io.javarun.process.CapabilityNames;
-import io.javarun.process.HostLimits;
 import io.javarun.process.Plan;
 import io.javarun.spec.ProcessSpec;
-import io.javarun.process.RlimitType;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.NamespaceType;
 import io.javarun.spec.Spec;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -101,52 +97,11 @@ public final class CreatePlanner {
                     "/proc/sys/" + s.getKey().replace('.', '/'), s.getValue());
         }
         rootfs.planFinal();
-        planProcess(plan, in, proc);
-        return plan;
-    }
-
-    private static void planProcess(Plan plan, Inputs in, ProcessSpec proc) {
-        for (ProcessSpec.Rlimit r : proc.rlimits()) {
-            int resource = RlimitType.number(r.type());
-            long ours = HostLimits.hard(resource);
-            // Raising a hard limit needs CAP_SYS_RESOURCE: say so where it will fail.
-            String hint = ours >= 0 && Long.compareUnsigned(r.hard(), ours) > 0
-                    ? " (above javarun's own hard limit " + ours + ": raising it needs CAP_SYS_RESOURCE)" : "";
-            plan.add("set " + r.type() + " to soft " + Long.toUnsignedString(r.soft()) + ", hard "
-                    + Long.toUnsignedString(r.hard()) + hint, "RLIMIT", Integer.toString(resource),
-                    Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
-        }
-        ProcessSpec.Capabilities caps = proc.capabilities();
-        plan.add("drop capabilities from the bounding set", "CAP_BOUNDING", capMask(caps == null ? null : caps.bounding()));
-        ProcessSpec.User u = proc.user();
-        List<String> groups = new ArrayList<>();
-        for (Long g : u.additionalGids()) {
-            groups.add(Long.toString(g));
-        }
-        plan.add("switch to user " + u.uid() + ":" + u.gid(), "USER", Long.toString(u.uid()), Long.toString(u.gid()),
-                String.join(",", groups));
-        plan.add("set capabilities", "CAPS",
-                capMask(caps == null ? null : caps.effective()), capMask(caps == null ? null : caps.permitted()),
-                capMask(caps == null ? null : caps.inheritable()), capMask(raisableAmbient(caps)));
-        plan.add("set umask", "UMASK", Integer.toOctalString(u.umask() == null ? 022 : u.umask()));
-        plan.add("change to the working directory " + proc.cwd(), "CHDIR", proc.cwd());
-        if (proc.noNewPrivileges()) {
-            plan.add("set no_new_privs", "NO_NEW_PRIVS");
-        }
-        boolean hasHome = false;
-        for (String e : proc.env()) {
-            plan.add("set environment", "ENV", e);
-            hasHome |= e.startsWith("HOME=");
-        }
-        if (!hasHome) {
-            // runc's rule: HOME comes from the container's /etc/passwd when the config has none.
-            plan.add("set environment", "ENV", "HOME=" + ContainerUsers.home(in.rootfs(), u.uid()));
-        }
-        String path = proc.pathVariable();
-        plan.add("find executable " + proc.args().get(0), "RESOLVE_EXEC", proc.args().get(0), path == null ? "" : path);
+        ProcessPlanner.planUpToExec(plan, proc, in.rootfs());
         plan.add("report ready", "READY");
         plan.add("wait for start on the exec FIFO", "WAIT_EXEC_FIFO");
         plan.add("exec " + proc.args().get(0), "EXEC", proc.args());
+        return plan;
     }
 
     /** The kernel's uid_map text: one "inside outside count" line per mapping. */
@@ -156,37 +111,5 @@ public final class CreatePlanner {
             sb.append(m.containerId()).append(' ').append(m.hostId()).append(' ').append(m.size()).append('\n');
         }
         return sb.toString();
-    }
-
-    /**
-     * The kernel raises an ambient capability only when it is both permitted and inheritable; the
-     * others are left out silently, as runc does: its default spec lists ambient capabilities
-     * without inheritable ones, and a warning on every default container would only be noise.
-     */
-    static List<String> raisableAmbient(ProcessSpec.Capabilities caps) {
-        if (caps == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String c : caps.ambient()) {
-            if (caps.permitted().contains(c) && caps.inheritable().contains(c)) {
-                out.add(c);
-            }
-        }
-        return out;
-    }
-
-    /** A hex bit mask of the named capabilities; unknown names are skipped (the validator warned). */
-    static String capMask(List<String> names) {
-        long mask = 0;
-        if (names != null) {
-            for (String n : names) {
-                int bit = CapabilityNames.number(n);
-                if (bit >= 0) {
-                    mask |= 1L << bit;
-                }
-            }
-        }
-        return Long.toHexString(mask);
     }
 }

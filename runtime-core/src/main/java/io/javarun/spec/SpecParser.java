@@ -78,6 +78,33 @@ public final class SpecParser {
                 linux(c.get("linux")));
     }
 
+    /**
+     * Reads a runtime-spec Process object on its own (exec -p process.json); errors name
+     * {@code file} and the field.
+     */
+    public static ProcessSpec parseProcess(String text, String file) throws ConfigException {
+        Object doc;
+        try {
+            doc = Json.parse(text);
+        } catch (JsonException e) {
+            throw new ConfigException(file + ": invalid JSON: " + e.getMessage());
+        }
+        try {
+            JsonCursor c = JsonCursor.root(doc);
+            if (!(doc instanceof Map)) {
+                throw new JsonShapeException("(top level)", "expected an object");
+            }
+            for (String field : new String[] {"apparmorProfile", "selinuxLabel", "ioPriority", "scheduler"}) {
+                if (c.has(field)) {
+                    throw new ConfigException(file + ": " + field + ": not supported yet");
+                }
+            }
+            return process(c);
+        } catch (JsonShapeException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
+    }
+
     private static void refuseIfSet(JsonCursor c, String dotted) throws JsonShapeException, ConfigException {
         JsonCursor cur = c;
         for (String part : dotted.split("\\.")) {

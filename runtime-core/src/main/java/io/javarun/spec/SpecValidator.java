@@ -86,6 +86,13 @@ public final class SpecValidator {
         hooks(spec.hooks());
     }
 
+    /** The process rules alone (exec's process); returns warnings as {@link #validate} does. */
+    public static List<String> validateProcess(ProcessSpec p) throws ConfigException {
+        SpecValidator v = new SpecValidator();
+        v.process(p);
+        return v.warnings;
+    }
+
     private void process(ProcessSpec p) throws ConfigException {
         if (p.args().isEmpty()) {
             throw ConfigException.field("process.args", "must not be empty");

@@ -1,0 +1,24 @@
+package io.javarun.process;
+
+import io.javarun.linux.ErrnoException;
+import io.javarun.linux.LinuxNative;
+
+/** Processes this JVM forked (through the helper, with CLONE_PARENT): ending one that failed. */
+public final class ChildProcess {
+    private static final int SIGKILL = 9;
+
+    private ChildProcess() {}
+
+    /** SIGKILL and reap a child of ours; a pid <= 0 (never created) is ignored. */
+    public static void killAndReap(int pid) {
+        if (pid <= 0) {
+            return;
+        }
+        try {
+            LinuxNative.kill(pid, SIGKILL);
+            LinuxNative.waitpid(pid, false);
+        } catch (ErrnoException e) {
+            // Already gone (ESRCH) or reaped (ECHILD): nothing left to collect.
+        }
+    }
+}
