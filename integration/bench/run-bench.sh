@@ -6,7 +6,8 @@
 #
 # Measures (wall clock, median of N):
 #   - `run` of a container whose process is busybox `true` (create + start + wait + delete),
-#   - a cold CLI call that fails fast: `state <missing id>`.
+#   - a cold CLI call that fails fast: `state <missing id>`,
+#   - `exec <id> true` into a running container (busybox `sleep`).
 # Prints a markdown table for the README. Each runtime gets its own --root; everything is removed
 # at the end. No test depends on these timings.
 set -euo pipefail
@@ -49,6 +50,12 @@ sed -z -E -i \
     "$bundle/config.json"
 grep -q '"args": \["true"\]' "$bundle/config.json" || die "could not edit $bundle/config.json"
 
+# A second bundle whose process keeps running, for exec.
+svc_bundle=$work/svc-bundle
+mkdir -p "$svc_bundle"
+cp -a "$bundle/rootfs" "$svc_bundle/rootfs"
+sed 's/"args": \["true"\]/"args": ["sleep", "100000"]/' "$bundle/config.json" > "$svc_bundle/config.json"
+
 now_ns() { date +%s%N; }
 
 # time_ms VAR EXPECTED_RC command...: runs the command, checks its exit code, stores milliseconds.
@@ -80,15 +87,23 @@ echo "==> javarun: $JAVARUN ($("$JAVARUN" --version | head -n 1))"
 echo "==> runc:    $RUNC ($("$RUNC" --version | head -n 1))"
 echo "==> $N rounds, alternating; one warm-up round first"
 
+svc="bench-$$-svc"
+for rt in runc javarun; do
+    if [ "$rt" = runc ]; then bin=$RUNC; else bin=$JAVARUN; fi
+    "$bin" --root "$work/root-$rt" run -d --bundle "$svc_bundle" "$svc" </dev/null >/dev/null
+done
+
 for round in $(seq 0 "$N"); do
     for rt in runc javarun; do
         if [ "$rt" = runc ]; then bin=$RUNC; else bin=$JAVARUN; fi
         id="bench-$$-$rt-$round"
         time_ms t_run 0 "$bin" --root "$work/root-$rt" run --bundle "$bundle" "$id"
         time_ms t_state 1 "$bin" --root "$work/root-$rt" state "bench-missing-$$"
+        time_ms t_exec 0 "$bin" --root "$work/root-$rt" exec "$svc" true
         if [ "$round" -gt 0 ]; then
             record "run-$rt" "$t_run"
             record "state-$rt" "$t_state"
+            record "exec-$rt" "$t_exec"
         fi
     done
 done
@@ -98,6 +113,8 @@ run_runc=$(printf '%s' "${samples[run-runc]}" | median)
 run_javarun=$(printf '%s' "${samples[run-javarun]}" | median)
 state_runc=$(printf '%s' "${samples[state-runc]}" | median)
 state_javarun=$(printf '%s' "${samples[state-javarun]}" | median)
+exec_runc=$(printf '%s' "${samples[exec-runc]}" | median)
+exec_javarun=$(printf '%s' "${samples[exec-javarun]}" | median)
 
 cat <<EOF
 
@@ -107,4 +124,5 @@ Median of $N, $(nproc) CPUs, kernel $(uname -r), $(date -u +%Y-%m-%d):
 |---|---:|---:|---:|
 | \`run\` busybox \`true\` (create, start, wait, delete) | $run_runc | $run_javarun | $(ratio "$run_javarun" "$run_runc") |
 | cold CLI call: \`state <missing id>\` | $state_runc | $state_javarun | $(ratio "$state_javarun" "$state_runc") |
+| \`exec <id> true\` into a running container | $exec_runc | $exec_javarun | $(ratio "$exec_javarun" "$exec_runc") |
 EOF
