@@ -62,7 +62,7 @@ final class Commands {
                             new Flag(List.of("cgroup"), true, null, "run the process in an (existing) sub-cgroup(s)", true),
                             bool("ignore-paused", "allow exec in a paused container")),
                     1, -1, true),
-            new Command("features", "show the enabled features (not supported yet)", "", List.of(), 0, 0, false),
+            new Command("features", "show the enabled features", "", List.of(), 0, 0, false),
             new Command("kill", "kill sends the specified signal (default: SIGTERM) to the container's init process",
                     "<container-id> [signal]",
                     List.of(new Flag(List.of("all", "a"), false, null, "send the specified signal to all processes inside the container")),

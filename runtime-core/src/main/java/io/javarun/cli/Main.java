@@ -4,6 +4,7 @@ import io.javarun.container.ContainerView;
 import io.javarun.container.ExecRequest;
 import io.javarun.container.Containers;
 import io.javarun.container.OperationException;
+import io.javarun.container.RuntimeFeatures;
 import io.javarun.container.RuntimeVersion;
 import io.javarun.json.Json;
 import io.javarun.linux.LinuxNative;
@@ -117,6 +118,9 @@ public final class Main {
             }
             case "delete":
                 return delete(c, containers);
+            case "features":
+                out.println(Json.writeIndented(RuntimeFeatures.describe(), "    "));
+                return 0;
             case "exec":
                 return containers.exec(execRequest(c), new SignalRelay());
             default:

@@ -63,6 +63,14 @@ public record MountOptions(long flags, long propagation, String data) {
         }
     }
 
+    /** Every option name this parser recognises (flags and propagation), sorted. */
+    public static List<String> recognised() {
+        List<String> all = new ArrayList<>(FLAGS.keySet());
+        all.addAll(PROPAGATION.keySet());
+        java.util.Collections.sort(all);
+        return all;
+    }
+
     public static MountOptions parse(List<String> options) throws UnsupportedOptionException {
         long flags = 0;
         long propagation = 0;

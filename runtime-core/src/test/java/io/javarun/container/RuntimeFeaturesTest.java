@@ -1,0 +1,33 @@
+package io.javarun.container;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.javarun.mount.MountOptions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RuntimeFeaturesTest {
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listsOnlyWhatJavarunAccepts() {
+        Map<String, Object> f = RuntimeFeatures.describe();
+        assertEquals("1.0.0", f.get("ociVersionMin"));
+        assertEquals(RuntimeVersion.SPEC, f.get("ociVersionMax"));
+        List<Object> options = (List<Object>) f.get("mountOptions");
+        for (Object o : options) {
+            assertDoesNotThrow(() -> MountOptions.parse(List.of((String) o)), "listed but refused: " + o);
+        }
+        assertTrue(options.contains("rbind") && options.contains("rslave") && options.contains("nosuid"));
+        assertFalse(options.contains("tmpcopyup"), "refused by create, so not listed");
+        List<Object> hooks = (List<Object>) f.get("hooks");
+        assertFalse(hooks.contains("createContainer"), "refused by create, so not listed");
+        Map<String, Object> linux = (Map<String, Object>) f.get("linux");
+        assertEquals(List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"), linux.get("namespaces"));
+        assertEquals(false, ((Map<String, Object>) linux.get("seccomp")).get("enabled"));
+    }
+}
