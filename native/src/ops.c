@@ -50,6 +50,7 @@ static const struct op_desc ops[] = {
 	{ "RESOLVE_EXEC", 2, C, op_resolve_exec },
 	{ "READY", 0, C, op_ready },
 	{ "WAIT_EXEC_FIFO", 0, C, op_wait_exec_fifo },
+	{ "HOOK", -1, C, op_hook },
 	{ "EXEC", -1, C, op_exec },
 };
 

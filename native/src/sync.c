@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,17 +69,23 @@ void report_err(int err)
 
 void die(int err)
 {
-	report_err(err);
+	if (st.syncfd >= 0)
+		report_err(err);
+	else
+		/* After READY nobody listens on the socket (a startContainer hook, the exec FIFO): the
+		 * container's stderr is the only place left to say why it ends. */
+		dprintf(2, "javarun: %s%s%s\n", err_detail, err ? ": " : "", err ? strerror(err) : "");
 	_exit(1);
 }
 
 int op_sync(char **a)
 {
 	const char *fields[2] = { "SYNC", a[0] };
-	unsigned char mem[512];
-	struct arena small = { mem, sizeof(mem), 0 };
+	static unsigned char mem[RECORD_MAX];
+	struct arena arena = { mem, sizeof(mem), 0 };
 	struct record reply;
 	ssize_t n;
+	uint32_t i;
 
 	if (sync_send(2, fields) < 0)
 		return fail("send(SYNC \"%s\")", a[0]);
@@ -87,10 +94,19 @@ int op_sync(char **a)
 		return fail("recv(reply to SYNC \"%s\")", a[0]);
 	if (n == 0)
 		_exit(1); /* Java went away: same as ABORT */
-	if (record_decode(sync_buf, (size_t)n, &small, &reply) < 0 || reply.nfields != 1)
+	if (record_decode(sync_buf, (size_t)n, &arena, &reply) < 0 || reply.nfields < 1
+	    || reply.nfields > 1 + HOOK_STATES)
 		return fail_with(EPROTO, "SYNC \"%s\": malformed reply", a[0]);
-	if (strcmp(reply.fields[0], "GO") == 0)
+	if (strcmp(reply.fields[0], "GO") == 0) {
+		/* GO may carry the state JSON the hooks run inside the container get on stdin. */
+		for (i = 1; i < reply.nfields; i++) {
+			free(st.hook_state[i - 1]);
+			st.hook_state[i - 1] = strdup(reply.fields[i]);
+			if (!st.hook_state[i - 1])
+				return fail("strdup(hook state)");
+		}
 		return 0;
+	}
 	if (strcmp(reply.fields[0], "ABORT") == 0)
 		_exit(1);
 	return fail_with(EPROTO, "SYNC \"%s\": unexpected reply \"%s\"", a[0], reply.fields[0]);

@@ -20,7 +20,10 @@ struct helper_state {
 	size_t nenv;
 	int have_exec_path;
 	char exec_path[PATH_MAX];
+	char *hook_state[2]; /* state JSON for HOOK ops, from the GO that answered SYNC; NULL if none */
 };
+
+#define HOOK_STATES 2
 
 extern struct helper_state st;
 

@@ -213,7 +213,12 @@ final class ContainerCreator {
                     HookRunner.runAll("prestart", spec.hooks().prestart(), creating);
                     HookRunner.runAll("createRuntime", spec.hooks().createRuntime(), creating);
                 }
-                session.go();
+                if (spec.hooks().createContainer().isEmpty() && spec.hooks().startContainer().isEmpty()) {
+                    session.go();
+                } else {
+                    // As runc: createContainer hooks see "creating", startContainer ones "created".
+                    session.go(Containers.stateJson(state, Status.CREATING), Containers.stateJson(state, Status.CREATED));
+                }
                 session.awaitReady();
                 store.write(state);
                 if (o.pidFile() != null) {

@@ -13,6 +13,25 @@ public record ContainerView(ContainerState state, Status status) {
     }
 
     /**
+     * The runtime spec's state, as hooks get it on stdin (runc's field order; no pid once stopped).
+     * The pid is the host's view, as the spec says, also for hooks run inside the container.
+     */
+    public Map<String, Object> toOciState() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ociVersion", RuntimeVersion.SPEC);
+        m.put("id", state.id());
+        m.put("status", status.text());
+        if (pid() > 0) {
+            m.put("pid", (long) pid());
+        }
+        m.put("bundle", state.bundle());
+        if (!state.annotations().isEmpty()) {
+            m.put("annotations", new LinkedHashMap<>(state.annotations()));
+        }
+        return m;
+    }
+
+    /**
      * runc's state JSON: the OCI state plus rootfs, created and owner. ociVersion is the version of
      * the runtime spec javarun implements (runc prints its own, not the config's).
      */

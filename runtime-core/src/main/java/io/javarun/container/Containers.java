@@ -321,7 +321,7 @@ public final class Containers {
 
     /** The OCI state JSON hooks read on their stdin. */
     static String stateJson(ContainerState s, Status status) {
-        return Json.write(new ContainerView(s, status).toJson(""));
+        return Json.write(new ContainerView(s, status).toOciState());
     }
 
     // ---------------------------------------------------------------- exec

@@ -3,12 +3,14 @@ package io.javarun.container;
 import io.javarun.cgroups.Hierarchy;
 import io.javarun.mount.RootfsPlanner;
 import io.javarun.process.Plan;
-import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.ConfigException;
+import io.javarun.spec.Hooks;
 import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.NamespaceType;
+import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.Spec;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -79,7 +81,10 @@ public final class CreatePlanner {
             plan.add("join session keyring _ses." + in.id(), "JOIN_KEYRING", "_ses." + in.id());
         }
         RootfsPlanner rootfs = new RootfsPlanner(plan, spec, in.rootfs(), in.cgroups());
-        rootfs.planMountsAndPivot(in.noPivot(), proc.cwd());
+        rootfs.planMounts(proc.cwd());
+        // createContainer: in the container's namespaces, before the pivot (paths are the host's).
+        planHooks(plan, "createContainer", spec.hooks().createContainer(), STATE_CREATED);
+        rootfs.planPivot(in.noPivot());
         if (!spec.hostname().isEmpty()) {
             plan.add("set hostname " + spec.hostname(), "HOSTNAME", spec.hostname());
         }
@@ -100,8 +105,30 @@ public final class CreatePlanner {
         ProcessPlanner.planUpToExec(plan, proc, in.rootfs());
         plan.add("report ready", "READY");
         plan.add("wait for start on the exec FIFO", "WAIT_EXEC_FIFO");
+        // startContainer: inside the container, after start, before the process (container paths).
+        planHooks(plan, "startContainer", spec.hooks().startContainer(), STATE_STARTED);
         plan.add("exec " + proc.args().get(0), "EXEC", proc.args());
         return plan;
+    }
+
+    /** Which state JSON of the GO that answers SYNC_CREATED a HOOK op hands to its hook. */
+    static final int STATE_CREATED = 0;
+    static final int STATE_STARTED = 1;
+
+    /** HOOK ops: state index, path, timeout, argc, argv, env (native/PROTOCOL.md). */
+    private static void planHooks(Plan plan, String kind, List<Hooks.Hook> hooks, int state) {
+        for (int i = 0; i < hooks.size(); i++) {
+            Hooks.Hook h = hooks.get(i);
+            List<String> args = h.args().isEmpty() ? List.of(h.path()) : h.args();
+            List<String> fields = new ArrayList<>();
+            fields.add(Integer.toString(state));
+            fields.add(h.path());
+            fields.add(Integer.toString(h.timeout() == null ? 0 : h.timeout()));
+            fields.add(Integer.toString(args.size()));
+            fields.addAll(args);
+            fields.addAll(h.env());
+            plan.add(kind + " hook #" + i + " (" + h.path() + ")", "HOOK", fields);
+        }
     }
 
     /** The kernel's uid_map text: one "inside outside count" line per mapping. */

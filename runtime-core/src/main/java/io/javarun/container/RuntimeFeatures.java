@@ -14,9 +14,9 @@ import java.util.Map;
 
 /**
  * The runtime-spec Features structure `javarun features` prints, in runc's shape. It lists what
- * javarun implements now, so that callers do not send it what it would refuse: the hooks that run
- * in the container, seccomp, AppArmor, SELinux and cgroup v2 (whose device filter is still
- * missing) are reported as absent until their work lands.
+ * javarun implements now, so that callers do not send it what it would refuse: seccomp, AppArmor,
+ * SELinux and cgroup v2 (whose device filter is still missing) are reported as absent until their
+ * work lands.
  */
 public final class RuntimeFeatures {
     private RuntimeFeatures() {}
@@ -25,7 +25,8 @@ public final class RuntimeFeatures {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("ociVersionMin", "1.0.0");
         f.put("ociVersionMax", RuntimeVersion.SPEC);
-        f.put("hooks", new ArrayList<Object>(List.of("prestart", "createRuntime", "poststart", "poststop")));
+        f.put("hooks", new ArrayList<Object>(List.of("prestart", "createRuntime", "createContainer",
+                "startContainer", "poststart", "poststop")));
         f.put("mountOptions", new ArrayList<Object>(MountOptions.recognised()));
         Map<String, Object> linux = new LinkedHashMap<>();
         List<String> namespaces = new ArrayList<>();

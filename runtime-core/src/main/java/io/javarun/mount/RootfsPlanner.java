@@ -49,10 +49,10 @@ public final class RootfsPlanner {
     }
 
     /**
-     * Everything up to and including the switch to the new root. The working directory is
-     * created when missing, as runc does (after the mounts, so that it lands on the right one).
+     * Everything up to the switch to the new root. The working directory is created when
+     * missing, as runc does (after the mounts, so that it lands on the right one).
      */
-    public void planMountsAndPivot(boolean noPivot, String cwd) throws ConfigException {
+    public void planMounts(String cwd) throws ConfigException {
         String prop = spec.linux().rootfsPropagation();
         long rootProp = prop.isEmpty() ? SLAVE | REC : propagationFlags(prop);
         plan.add("make the mount namespace's / " + (prop.isEmpty() ? "rslave" : prop), "ROOT_PROPAGATION",
@@ -84,6 +84,10 @@ public final class RootfsPlanner {
             planDevices();
         }
         plan.add("create the working directory " + cwd, "MKDIR", cwd, "493");
+    }
+
+    /** The switch to the new root: pivot_root, or MS_MOVE + chroot with --no-pivot. */
+    public void planPivot(boolean noPivot) {
         if (noPivot) {
             plan.add("move the rootfs to / (--no-pivot)", "MOVE_ROOT");
         } else {

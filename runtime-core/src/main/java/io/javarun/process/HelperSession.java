@@ -76,8 +76,14 @@ public final class HelperSession implements AutoCloseable {
         }
     }
 
-    public void go() throws ErrnoException {
-        LinuxNative.sendMessage(fd, Record.encode(List.of("GO")));
+    /** Lets the child go on; {@code fields} (state JSON for hooks in the container) ride along. */
+    public void go(String... fields) throws ErrnoException {
+        List<String> record = new java.util.ArrayList<>(fields.length + 1);
+        record.add("GO");
+        for (String f : fields) {
+            record.add(f);
+        }
+        LinuxNative.sendMessage(fd, Record.encode(record));
     }
 
     public void awaitReady() throws StepException {

@@ -227,13 +227,8 @@ public final class SpecValidator {
     }
 
     private static void hooks(Hooks hooks) throws ConfigException {
-        if (!hooks.createContainer().isEmpty()) {
-            throw ConfigException.notSupportedYet("hooks.createContainer");
-        }
-        if (!hooks.startContainer().isEmpty()) {
-            throw ConfigException.notSupportedYet("hooks.startContainer");
-        }
-        List<List<Hooks.Hook>> all = List.of(hooks.prestart(), hooks.createRuntime(), hooks.poststart(), hooks.poststop());
+        List<List<Hooks.Hook>> all = List.of(hooks.prestart(), hooks.createRuntime(), hooks.createContainer(),
+                hooks.startContainer(), hooks.poststart(), hooks.poststop());
         for (List<Hooks.Hook> list : all) {
             for (Hooks.Hook h : list) {
                 if (!h.path().startsWith("/")) {

@@ -24,8 +24,8 @@ class RuntimeFeaturesTest {
         }
         assertTrue(options.contains("rbind") && options.contains("rslave") && options.contains("nosuid"));
         assertFalse(options.contains("tmpcopyup"), "refused by create, so not listed");
-        List<Object> hooks = (List<Object>) f.get("hooks");
-        assertFalse(hooks.contains("createContainer"), "refused by create, so not listed");
+        assertEquals(List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+                "poststop"), f.get("hooks"));
         Map<String, Object> linux = (Map<String, Object>) f.get("linux");
         assertEquals(List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"), linux.get("namespaces"));
         assertEquals(false, ((Map<String, Object>) linux.get("seccomp")).get("enabled"));

@@ -325,14 +325,13 @@ class SpecValidatorTest {
     }
 
     @Test
-    void hooksNotImplementedYetAreRefusedAndPathsMustBeAbsolute() {
-        doc.put("hooks", map("createContainer", list(map("path", "/bin/true"))));
-        assertEquals("config.json: hooks.createContainer: not supported yet", refused());
-        doc.put("hooks", map("startContainer", list(map("path", "/bin/true"))));
-        assertEquals("config.json: hooks.startContainer: not supported yet", refused());
-        doc.put("hooks", map("prestart", list(map("path", "bin/true"))));
-        assertEquals("config.json: hooks: hook path must be absolute, got \"bin/true\"", refused());
-        doc.put("hooks", map("prestart", list(map("path", "/bin/true")), "poststop", list(map("path", "/bin/true"))));
-        assertDoesNotThrow(this::validate);
+    void everyHookKindIsAcceptedAndPathsMustBeAbsolute() throws Exception {
+        for (String kind : List.of("prestart", "createRuntime", "createContainer", "startContainer", "poststart",
+                "poststop")) {
+            doc.put("hooks", map(kind, list(map("path", "/bin/true"))));
+            assertDoesNotThrow(this::validate, kind);
+            doc.put("hooks", map(kind, list(map("path", "bin/true"))));
+            assertEquals("config.json: hooks: hook path must be absolute, got \"bin/true\"", refused(), kind);
+        }
     }
 }
