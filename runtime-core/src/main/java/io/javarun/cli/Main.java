@@ -238,7 +238,7 @@ public final class Main {
         }
         return new Containers.CreateOptions(id(c), Path.of(bundle.isEmpty() ? "." : bundle),
                 pidFile == null ? null : Path.of(pidFile), c.value("console-socket"),
-                c.bool("no-pivot"), c.bool("no-new-keyring"), preserve);
+                c.bool("no-pivot"), c.bool("no-new-keyring"), preserve, listenFds());
     }
 
     private static ExecRequest execRequest(ArgParser.Parsed c) {
@@ -259,6 +259,25 @@ public final class Main {
                 c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
                 c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
                 c.bool("no-new-privs"), c.all("cap"), preserve);
+    }
+
+    /**
+     * systemd socket activation: LISTEN_FDS fds from 3 on, meant for this process only when
+     * LISTEN_PID names it (sd_listen_fds' rule, which runc follows).
+     */
+    private static int listenFds() {
+        String fds = System.getenv("LISTEN_FDS");
+        String pid = System.getenv("LISTEN_PID");
+        if (fds == null || pid == null) {
+            return 0;
+        }
+        LinuxNative.load();
+        try {
+            int n = Integer.parseInt(fds.trim());
+            return Integer.parseInt(pid.trim()) == LinuxNative.getpid() && n > 0 ? n : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String id(ArgParser.Parsed c) {

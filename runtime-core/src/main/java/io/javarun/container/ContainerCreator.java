@@ -186,6 +186,11 @@ final class ContainerCreator {
                 throw fail("set owner and mode of exec FIFO " + fifo + ": " + e.getMessage());
             }
             Plan plan;
+            Spec spec = this.spec;
+            if (o.listenFds() > 0) {
+                // As runc: the container learns of the activation fds it got, as its own pid 1.
+                spec = spec.withProcessEnv("LISTEN_FDS=" + o.listenFds(), "LISTEN_PID=1");
+            }
             try {
                 plan = CreatePlanner.plan(new CreatePlanner.Inputs(id, spec, rootfs, fifo, o.consoleSocket(),
                         o.noPivot(), o.noNewKeyring(), cgroupDirs));
@@ -194,7 +199,7 @@ final class ContainerCreator {
             }
             HelperSession session;
             try {
-                session = HelperSession.start(plan, o.preserveFds());
+                session = HelperSession.start(plan, o.listenFds() + o.preserveFds());
             } catch (ErrnoException e) {
                 throw fail("start the javarun helper: " + e.getMessage());
             }

@@ -41,9 +41,13 @@ public final class Containers {
         this.warnings = warnings;
     }
 
-    /** Options of create and run, as runc's flags name them. */
+    /**
+     * Options of create and run, as runc's flags name them. {@code listenFds}: systemd socket
+     * activation fds (LISTEN_FDS) the caller was given; they come first, from fd 3, and the
+     * {@code preserveFds} ones follow.
+     */
     public record CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-            boolean noNewKeyring, int preserveFds) {
+            boolean noNewKeyring, int preserveFds, int listenFds) {
     }
 
     // ---------------------------------------------------------------- create

@@ -15,6 +15,15 @@ public record Spec(
         Map<String, String> annotations,
         LinuxSpec linux) {
 
+    /** The same config with entries added to process.env. */
+    public Spec withProcessEnv(String... entries) {
+        java.util.List<String> env = new java.util.ArrayList<>(process.env());
+        env.addAll(java.util.List.of(entries));
+        ProcessSpec p = new ProcessSpec(process.terminal(), process.user(), process.args(), env, process.cwd(),
+                process.capabilities(), process.rlimits(), process.noNewPrivileges(), process.oomScoreAdj());
+        return new Spec(ociVersion, p, root, hostname, domainname, mounts, hooks, annotations, linux);
+    }
+
     /**
      * The same config with relative bind-mount sources made absolute: the runtime spec takes them
      * relative to the bundle (runc joins them to it), never to the caller's working directory.
