@@ -389,3 +389,60 @@ JNIEXPORT jstring JNICALL Java_io_javarun_linux_LinuxNative_strerror(JNIEnv *env
 	(void)cls;
 	return (*env)->NewStringUTF(env, strerror_r(err, buf, sizeof(buf)));
 }
+
+/* Signal forwarding for a foreground run/exec: a native handler that sends the signal on to the
+ * container's process. Native because the JVM refuses Java handlers for SIGQUIT always, and for
+ * TERM/INT/HUP under -Xrs; kill(2) is async-signal-safe, so the handler needs no thread. */
+static volatile sig_atomic_t forward_pid;
+static struct sigaction forward_saved[_NSIG];
+static unsigned char forward_installed[_NSIG];
+
+static void forward_signal(int sig)
+{
+	int saved = errno;
+
+	if (forward_pid > 0)
+		kill((pid_t)forward_pid, sig);
+	errno = saved;
+}
+
+JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_forwardSignals(JNIEnv *env, jclass cls, jint pid,
+									 jintArray signals)
+{
+	struct sigaction sa;
+	jsize n = (*env)->GetArrayLength(env, signals), i;
+	jint *sigs = (*env)->GetIntArrayElements(env, signals, NULL);
+
+	(void)cls;
+	if (!sigs)
+		return;
+	forward_pid = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = forward_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < n; i++) {
+		int sig = sigs[i];
+
+		if (sig <= 0 || sig >= _NSIG || forward_installed[sig])
+			continue;
+		if (sigaction(sig, &sa, &forward_saved[sig]) == 0)
+			forward_installed[sig] = 1;
+	}
+	(*env)->ReleaseIntArrayElements(env, signals, sigs, JNI_ABORT);
+}
+
+JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_stopForwardingSignals(JNIEnv *env, jclass cls)
+{
+	int sig;
+
+	(void)env;
+	(void)cls;
+	for (sig = 1; sig < _NSIG; sig++) {
+		if (forward_installed[sig]) {
+			sigaction(sig, &forward_saved[sig], NULL);
+			forward_installed[sig] = 0;
+		}
+	}
+	forward_pid = 0;
+}

@@ -232,6 +232,17 @@ static int set_root_to_slash(void)
 	return 0;
 }
 
+int op_host_propagation(char **a)
+{
+	uint64_t flags;
+
+	if (parse_u64("HOST_PROPAGATION flags", a[1], 10, &flags) < 0)
+		return -1;
+	if (mount(NULL, a[0], NULL, (unsigned long)flags, NULL) < 0)
+		return fail("mount(NULL, \"%s\", NULL, 0x%llx, NULL)", a[0], (unsigned long long)flags);
+	return 0;
+}
+
 int op_root_slash(char **a)
 {
 	(void)a;
@@ -243,19 +254,35 @@ int op_root_slash(char **a)
 int op_pivot_root(char **a)
 {
 	(void)a;
+	int oldroot;
+
 	if (st.rootfd < 0)
 		return fail_with(EINVAL, "pivot_root: no root fd (ROOTFS has not run)");
-	if (fchdir(st.rootfd) < 0)
+	oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (oldroot < 0)
+		return fail("open(\"/\" (old root))");
+	if (fchdir(st.rootfd) < 0) {
+		close(oldroot);
 		return fail("fchdir(rootfd %d)", st.rootfd);
+	}
 	/* pivot_root(".", ".") stacks the old root on top of the new one, so no directory for it
-	 * is needed inside the rootfs; the old root is then detached from right here. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
+	 * is needed inside the rootfs. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		close(oldroot);
 		return fail("pivot_root(\".\", \".\")");
-	/* Slave first, so the detach cannot propagate back to the host's mounts. */
+	}
+	/* Into the old root itself: from the new root, "." would name the new root's own mount,
+	 * and making that tree slave would undo the propagation the config asked for (rshared
+	 * binds). Slave, then, so that the detach cannot propagate back to the host's mounts. */
+	if (fchdir(oldroot) < 0) {
+		close(oldroot);
+		return fail("fchdir(old root)");
+	}
+	close(oldroot);
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return fail("mount(NULL, \".\", NULL, MS_SLAVE|MS_REC, NULL)");
+		return fail("mount(NULL, \".\" (old root), NULL, MS_SLAVE|MS_REC, NULL)");
 	if (umount2(".", MNT_DETACH) < 0)
-		return fail("umount2(\".\", MNT_DETACH)");
+		return fail("umount2(\".\" (old root), MNT_DETACH)");
 	if (chdir("/") < 0)
 		return fail("chdir(\"/\")");
 	return set_root_to_slash();

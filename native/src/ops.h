@@ -45,6 +45,7 @@ int op_mask(char **a);
 int op_readonly(char **a);
 int op_pivot_root(char **a);
 int op_root_slash(char **a);
+int op_host_propagation(char **a);
 int op_hook(char **a);
 int op_move_root(char **a);
 int op_mknod(char **a);

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Harness implements AutoCloseable {
     private static final AtomicInteger SEQ = new AtomicInteger();
+    private static final AtomicInteger WRAPPED = new AtomicInteger();
 
     private final Runtime rt;
     private final Path dir;
@@ -114,6 +115,37 @@ public final class Harness implements AutoCloseable {
         Runtime.Call call = rt.startCall(concat(List.of("run", "--bundle", b.dir().toString()), flags, id));
         calls.add(call);
         return call;
+    }
+
+    /**
+     * Starts {@code wrapper... <runtime> --root ROOT args...} and returns without waiting. The
+     * wrapper must exec the runtime (a shell that opens extra fds first, {@code env} resetting
+     * signal dispositions, ...), which so inherits what it set up; stdin is /dev/null, stdout and
+     * stderr go to files. Killed at cleanup if still running.
+     */
+    public Runtime.Call startWrapped(List<String> wrapper, String... args) {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(Runtime.baseCommand(rt.kind()));
+        cmd.add("--root");
+        cmd.add(rt.root().toString());
+        cmd.addAll(List.of(args));
+        Path io = dir.resolve("io");
+        int n = WRAPPED.incrementAndGet();
+        Path out = io.resolve("wrapped-" + n + ".out");
+        Path err = io.resolve("wrapped-" + n + ".err");
+        try {
+            Files.createDirectories(io);
+            Process p = new ProcessBuilder(cmd)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            Runtime.Call call = new Runtime.Call(cmd, p, out, err);
+            calls.add(call);
+            return call;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + cmd, e);
+        }
     }
 
     /** Runs {@code sh -c script} in a new container from {@code b} (foreground) and returns the result. */

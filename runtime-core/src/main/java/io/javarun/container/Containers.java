@@ -356,17 +356,28 @@ public final class Containers {
      * the exit code a shell would show (128+N for a signal).
      */
     public int run(CreateOptions o, boolean detach, boolean keep, SignalForwarder forwarder) throws OperationException {
+        if (!detach && o.consoleSocket() != null) {
+            // runc's rule: the console socket's receiver is the one who holds the terminal, which
+            // a foreground run cannot hand over.
+            throw new OperationException("run", o.id(),
+                    "--console-socket is only for a detached run (-d) with process.terminal true");
+        }
         ContainerState s = create(o);
+        if (!detach) {
+            // Before start: a signal that arrives while the process starts must reach it, not
+            // end javarun and leave the container running without anyone waiting for it.
+            forwarder.forwardTo(s.pid());
+        }
         try {
             start(o.id());
         } catch (OperationException e) {
+            forwarder.stop();
             quietDelete(o.id());
             throw e;
         }
         if (detach) {
             return 0;
         }
-        forwarder.forwardTo(s.pid());
         int code;
         try {
             int status = LinuxNative.waitpid(s.pid(), false);

@@ -100,4 +100,13 @@ public final class LinuxNative {
     public static int termSignal(int status) {
         return status & 0x7f;
     }
+
+    /**
+     * Until {@link #stopForwardingSignals}, every signal in {@code signals} that this process
+     * receives is sent on to {@code pid} (a native handler: the JVM keeps SIGQUIT for itself).
+     */
+    public static native void forwardSignals(int pid, int[] signals);
+
+    /** Puts back the handlers {@link #forwardSignals} replaced. */
+    public static native void stopForwardingSignals();
 }

@@ -57,6 +57,22 @@ public final class RootfsPlanner {
         long rootProp = prop.isEmpty() ? SLAVE | REC : propagationFlags(prop);
         plan.add("make the mount namespace's / " + (prop.isEmpty() ? "rslave" : prop), "ROOT_PROPAGATION",
                 Long.toString(rootProp));
+        // A recursive slave/private/unbindable / leaves nothing shared; otherwise the rootfs's
+        // parent mount may still be (or become so through the propagation just set on /), and
+        // pivot_root refuses that: runc makes it private too. The host's mountinfo tells the
+        // parent; a shared root propagation makes it shared whatever the host had.
+        if ((rootProp & REC) == 0 || (rootProp & SHARED) != 0) {
+            ParentMount parent;
+            try {
+                parent = ParentMount.of(rootfs);
+            } catch (java.io.IOException e) {
+                throw ConfigException.field("root.path", "cannot find the mount of " + rootfs + ": " + e.getMessage());
+            }
+            if (parent != null && (parent.shared() || (rootProp & SHARED) != 0)) {
+                plan.add("make the rootfs's parent mount " + parent.mountPoint() + " private", "HOST_PROPAGATION",
+                        parent.mountPoint(), Long.toString(PRIVATE));
+            }
+        }
         plan.add("bind mount the rootfs " + rootfs, "ROOTFS", rootfs.toString());
         boolean devBound = false;
         for (int i = 0; i < spec.mounts().size(); i++) {
