@@ -77,6 +77,8 @@ command -v mvn >/dev/null 2>&1 || missing+=(maven)
 command -v gcc >/dev/null 2>&1 || missing+=(gcc)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v git >/dev/null 2>&1 || missing+=(git)
+# The integration suite's console-socket test receives the pty over SCM_RIGHTS with Python.
+[ -x /usr/bin/python3 ] || missing+=(python3)
 installed libseccomp-dev || missing+=(libseccomp-dev)
 installed busybox-static || missing+=(busybox-static)
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
