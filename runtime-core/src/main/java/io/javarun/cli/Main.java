@@ -263,7 +263,8 @@ public final class Main {
 
     /**
      * systemd socket activation: LISTEN_FDS fds from 3 on, meant for this process only when
-     * LISTEN_PID names it (sd_listen_fds' rule, which runc follows).
+     * LISTEN_PID names it (sd_listen_fds' rule, which runc follows). create and run only: runc's
+     * exec ignores them too.
      */
     private static int listenFds() {
         String fds = System.getenv("LISTEN_FDS");

@@ -27,6 +27,13 @@ public record ProcessSpec(
     public record Rlimit(String type, long hard, long soft) {
     }
 
+    /** The same process with entries added to its environment. */
+    public ProcessSpec withEnv(String... entries) {
+        List<String> all = new java.util.ArrayList<>(env);
+        all.addAll(List.of(entries));
+        return new ProcessSpec(terminal, user, args, all, cwd, capabilities, rlimits, noNewPrivileges, oomScoreAdj);
+    }
+
     /** The value of PATH in {@link #env()}, or null when the environment has none. */
     public String pathVariable() {
         for (String e : env) {

@@ -17,11 +17,8 @@ public record Spec(
 
     /** The same config with entries added to process.env. */
     public Spec withProcessEnv(String... entries) {
-        java.util.List<String> env = new java.util.ArrayList<>(process.env());
-        env.addAll(java.util.List.of(entries));
-        ProcessSpec p = new ProcessSpec(process.terminal(), process.user(), process.args(), env, process.cwd(),
-                process.capabilities(), process.rlimits(), process.noNewPrivileges(), process.oomScoreAdj());
-        return new Spec(ociVersion, p, root, hostname, domainname, mounts, hooks, annotations, linux);
+        return new Spec(ociVersion, process.withEnv(entries), root, hostname, domainname, mounts, hooks,
+                annotations, linux);
     }
 
     /**
