@@ -96,7 +96,8 @@ public final class Main {
                 containers.create(createOptions(c));
                 return 0;
             case "run":
-                return containers.run(createOptions(c), c.bool("detach"), c.bool("keep"), new SignalRelay());
+                return containers.run(createOptions(c), c.bool("detach"), c.bool("keep"), new SignalRelay(),
+                        new TerminalProxy.Factory());
             case "start":
                 containers.start(id(c));
                 return 0;
@@ -122,7 +123,7 @@ public final class Main {
                 out.println(Json.writeIndented(RuntimeFeatures.describe(), "    "));
                 return 0;
             case "exec":
-                return containers.exec(execRequest(c), new SignalRelay());
+                return containers.exec(execRequest(c), new SignalRelay(), new TerminalProxy.Factory());
             default:
                 return fail(c.command.name() + ": not supported yet");
         }

@@ -115,13 +115,31 @@ final class ContainerCreator {
         }
     }
 
+    /**
+     * Whether the bundle's config asks for a terminal (process.terminal); false when it cannot
+     * be read, create then says why.
+     */
+    static boolean wantsTerminal(Path bundle) {
+        try {
+            Object doc = Json.parse(Files.readString(bundle.resolve("config.json")));
+            if (doc instanceof Map<?, ?> config && config.get("process") instanceof Map<?, ?> process) {
+                return Boolean.TRUE.equals(process.get("terminal"));
+            }
+        } catch (IOException | JsonException e) {
+            // create reads it again and reports the problem.
+        }
+        return false;
+    }
+
     private static void checkCreateOptions(Spec spec, Containers.CreateOptions o) throws ConfigException {
         if (!spec.linux().createsNew(NamespaceType.MOUNT)) {
             throw ConfigException.field("linux.namespaces", "a new mount namespace is required");
         }
         if (spec.process().terminal() && o.consoleSocket() == null) {
-            throw new ConfigException("process.terminal is true: --console-socket is required"
-                    + " (a terminal of javarun's own is not supported yet)");
+            // runc's rule: create returns at once, so only a console socket can receive the
+            // terminal (a foreground run relays javarun's own instead).
+            throw new ConfigException("process.terminal is true: create needs --console-socket"
+                    + " to hand the terminal to");
         }
         if (!spec.process().terminal() && o.consoleSocket() != null) {
             throw new ConfigException("--console-socket given, but process.terminal is false in config.json");

@@ -37,7 +37,8 @@ final class ContainerExec {
     }
 
     /** Runs the exec; returns 0 when detached, else the process's exit code (128+N for a signal). */
-    int exec(ExecRequest r, ContainerState state, Containers.SignalForwarder forwarder) throws OperationException {
+    int exec(ExecRequest r, ContainerState state, Containers.SignalForwarder forwarder, Containers.TerminalRelay relay)
+            throws OperationException {
         final String op = "exec";
         ProcessSpec proc;
         Spec spec;
@@ -51,8 +52,8 @@ final class ContainerExec {
             throw new OperationException(op, r.id(), e.getMessage());
         }
         if (proc.terminal() && r.consoleSocket() == null) {
-            throw new OperationException(op, r.id(), "a terminal needs --console-socket"
-                    + " (a terminal of javarun's own is not supported yet)");
+            throw new OperationException(op, r.id(), "a detached process with a terminal (-d -t) needs"
+                    + " --console-socket to hand the terminal to");
         }
         if (!proc.terminal() && r.consoleSocket() != null) {
             throw new OperationException(op, r.id(), "--console-socket given, but no terminal asked for (-t)");
@@ -71,6 +72,9 @@ final class ContainerExec {
             ContainerCgroups.fromPaths(state.cgroupPaths()).join(pid);
             session.go();
             session.awaitExec();
+            if (relay != null) {
+                relay.attach();
+            }
         } catch (StepException e) {
             ChildProcess.killAndReap(pid);
             throw new OperationException(op, r.id(), e.getMessage(), e.detail());

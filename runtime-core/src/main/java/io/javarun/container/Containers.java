@@ -48,6 +48,9 @@ public final class Containers {
      */
     public record CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
             boolean noNewKeyring, int preserveFds, int listenFds) {
+        CreateOptions withConsoleSocket(String path) {
+            return new CreateOptions(id, bundle, pidFile, path, noPivot, noNewKeyring, preserveFds, listenFds);
+        }
     }
 
     // ---------------------------------------------------------------- create
@@ -334,7 +337,7 @@ public final class Containers {
      * Runs a new process in the container (running or created, as runc allows). Returns 0 when
      * detached, else the process's exit code.
      */
-    public int exec(ExecRequest r, SignalForwarder forwarder) throws OperationException {
+    public int exec(ExecRequest r, SignalForwarder forwarder, TerminalRelayFactory terminals) throws OperationException {
         ContainerId.validate("exec", r.id());
         ContainerState s;
         try {
@@ -345,7 +348,16 @@ public final class Containers {
         if (status(s) == Status.STOPPED) {
             throw new OperationException("exec", r.id(), "cannot exec in a stopped container");
         }
-        return new ContainerExec(store, warnings).exec(r, s, forwarder);
+        if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
+            TerminalRelay relay = openRelay("exec", r.id(), terminals);
+            try {
+                return new ContainerExec(store, warnings).exec(r.withConsoleSocket(relay.consoleSocket()), s, forwarder,
+                        relay);
+            } finally {
+                relay.close();
+            }
+        }
+        return new ContainerExec(store, warnings).exec(r, s, forwarder, null);
     }
 
     // ---------------------------------------------------------------- run
@@ -355,13 +367,30 @@ public final class Containers {
      * to CLONE_PARENT), forwarding signals to it, deletes the container unless kept, and returns
      * the exit code a shell would show (128+N for a signal).
      */
-    public int run(CreateOptions o, boolean detach, boolean keep, SignalForwarder forwarder) throws OperationException {
+    public int run(CreateOptions o, boolean detach, boolean keep, SignalForwarder forwarder,
+            TerminalRelayFactory terminals) throws OperationException {
         if (!detach && o.consoleSocket() != null) {
             // runc's rule: the console socket's receiver is the one who holds the terminal, which
             // a foreground run cannot hand over.
             throw new OperationException("run", o.id(),
                     "--console-socket is only for a detached run (-d) with process.terminal true");
         }
+        TerminalRelay relay = null;
+        if (!detach && terminals != null && ContainerCreator.wantsTerminal(o.bundle())) {
+            relay = openRelay("run", o.id(), terminals);
+            o = o.withConsoleSocket(relay.consoleSocket());
+        }
+        try {
+            return runWith(o, detach, keep, forwarder, relay);
+        } finally {
+            if (relay != null) {
+                relay.close();
+            }
+        }
+    }
+
+    private int runWith(CreateOptions o, boolean detach, boolean keep, SignalForwarder forwarder, TerminalRelay relay)
+            throws OperationException {
         ContainerState s = create(o);
         if (!detach) {
             // Before start: a signal that arrives while the process starts must reach it, not
@@ -369,11 +398,15 @@ public final class Containers {
             forwarder.forwardTo(s.pid());
         }
         try {
+            if (relay != null) {
+                relay.attach();
+            }
             start(o.id());
-        } catch (OperationException e) {
+        } catch (OperationException | ErrnoException e) {
             forwarder.stop();
             quietDelete(o.id());
-            throw e;
+            throw e instanceof OperationException oe ? oe
+                    : new OperationException("run", o.id(), "take the container's terminal: " + e.getMessage());
         }
         if (detach) {
             return 0;
@@ -393,12 +426,41 @@ public final class Containers {
         return code;
     }
 
+    static TerminalRelay openRelay(String op, String id, TerminalRelayFactory terminals) throws OperationException {
+        try {
+            return terminals.open();
+        } catch (java.io.IOException | ErrnoException e) {
+            throw new OperationException(op, id, "set up a terminal for the foreground process: " + e.getMessage());
+        }
+    }
+
     private void quietDelete(String id) {
         try {
             delete(id, true);
         } catch (OperationException e) {
             warnings.accept(e.getMessage());
         }
+    }
+
+    /**
+     * A terminal for a foreground process that asks for one without a console socket: the caller
+     * relays its own (the CLI does; the shim always has console sockets).
+     */
+    public interface TerminalRelay extends AutoCloseable {
+        /** Where the container's pty master is to be sent. */
+        String consoleSocket();
+
+        /** Once the master has been sent: take it and start relaying. */
+        void attach() throws ErrnoException;
+
+        /** After the process ended: let its last output through and put the terminal back. */
+        @Override
+        void close();
+    }
+
+    /** Makes a {@link TerminalRelay} when one is needed. */
+    public interface TerminalRelayFactory {
+        TerminalRelay open() throws java.io.IOException, ErrnoException;
     }
 
     /** Forwards the signals the runtime receives to the container's init while `run` waits. */

@@ -22,4 +22,9 @@ public record ExecRequest(
         boolean noNewPrivs,
         List<String> caps,
         int preserveFds) {
+
+    ExecRequest withConsoleSocket(String path) {
+        return new ExecRequest(id, args, processFile, path, cwd, env, tty, user, additionalGids, detach, pidFile,
+                noNewPrivs, caps, preserveFds);
+    }
 }

@@ -109,4 +109,25 @@ public final class LinuxNative {
 
     /** Puts back the handlers {@link #forwardSignals} replaced. */
     public static native void stopForwardingSignals();
+
+    // ---- the terminal javarun proxies itself (terminal_jni.c)
+
+    /** A listening AF_UNIX stream socket at {@code path} (mode 0600), close-on-exec. */
+    public static native int unixListen(String path) throws ErrnoException;
+
+    /** Accepts one connection on {@code listenFd} and returns the fd it sends with SCM_RIGHTS. */
+    public static native int receiveFd(int listenFd) throws ErrnoException;
+
+    public static native boolean isatty(int fd);
+
+    /** Puts the terminal on {@code fd} into raw mode; returns its settings for {@link #restoreTerminal}. */
+    public static native byte[] makeRaw(int fd) throws ErrnoException;
+
+    public static native void restoreTerminal(int fd, byte[] saved);
+
+    /** Copies the window size of {@code from} to {@code to} now and on every SIGWINCH. */
+    public static native void followWindowSize(int from, int to);
+
+    /** Copies bytes from one fd to another until end of file or an error (EIO: the pty closed). */
+    public static native void copyUntilEnd(int from, int to);
 }
