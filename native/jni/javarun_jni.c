@@ -10,6 +10,8 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -388,6 +390,58 @@ JNIEXPORT jstring JNICALL Java_io_javarun_linux_LinuxNative_strerror(JNIEnv *env
 
 	(void)cls;
 	return (*env)->NewStringUTF(env, strerror_r(err, buf, sizeof(buf)));
+}
+
+JNIEXPORT jint JNICALL Java_io_javarun_linux_LinuxNative_eventfd(JNIEnv *env, jclass cls, jint initval, jint flags)
+{
+	int fd;
+
+	(void)cls;
+	fd = eventfd((unsigned int)initval, flags);
+	if (fd < 0)
+		throw_errno(env, "eventfd", errno);
+	return fd;
+}
+
+JNIEXPORT jint JNICALL Java_io_javarun_linux_LinuxNative_openReadOnly(JNIEnv *env, jclass cls, jstring jpath)
+{
+	const char *path;
+	int fd, err;
+
+	(void)cls;
+	if (!jpath) {
+		throw_new(env, "java/lang/NullPointerException", "path");
+		return -1;
+	}
+	path = (*env)->GetStringUTFChars(env, jpath, NULL);
+	if (!path)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	err = errno;
+	(*env)->ReleaseStringUTFChars(env, jpath, path);
+	if (fd < 0)
+		throw_errno(env, "open", err);
+	return fd;
+}
+
+JNIEXPORT jlong JNICALL Java_io_javarun_linux_LinuxNative_readEventfd(JNIEnv *env, jclass cls, jint fd)
+{
+	uint64_t value;
+	ssize_t n;
+
+	(void)cls;
+	do {
+		n = read(fd, &value, sizeof(value));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		throw_errno(env, "read", errno);
+		return -1;
+	}
+	if (n != (ssize_t)sizeof(value)) {
+		throw_errno(env, "read", EIO);
+		return -1;
+	}
+	return (jlong)value;
 }
 
 /* Signal forwarding for a foreground run/exec: a native handler that sends the signal on to the

@@ -48,19 +48,27 @@ class CgroupTest extends ItBase {
     }
 
     /**
-     * Resource limits belong to the cgroups work item: until it lands javarun must refuse them by
-     * name, before anything is created, never run a container without the limits it asked for.
+     * A memory limit is in force: the cgroup files say so (from the host and from inside), and a
+     * process that needs more than the limit (and swap) is killed by the OOM killer, as with runc.
      */
-    @Test
-    void javarunRefusesResourceLimitsItDoesNotSetYet() {
-        Harness h = harness(Kind.JAVARUN);
+    @BothRuntimes
+    void memoryLimitIsSetAndEnforced(Kind kind) {
+        Harness h = harness(kind);
         String id = h.newId("cglimits");
         Bundle b = h.newBundle();
         ObjectNode resources = b.linux().withObjectProperty("resources");
-        resources.putObject("memory").put("limit", 64L * 1024 * 1024);
-        Result r = h.create(b, id).failed();
+        resources.putObject("memory").put("limit", 32L * 1024 * 1024).put("swap", 32L * 1024 * 1024);
+        // tail keeps the whole line in memory: /dev/zero has no newline, so it needs 64 MiB.
+        b.sh("cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes;"
+                + " if head -c 67108864 /dev/zero | tail -n1 > /dev/null; then echo survived; else echo killed; fi");
+        h.create(b, id).ok();
+        int pid = h.state(id).get("pid").asInt();
+        assertEquals("33554432", ResourcesTest.readOnHost(pid, java.util.List.of("memory/memory.limit_in_bytes"))
+                .get("memory/memory.limit_in_bytes"));
+        h.delete("-f", id).ok();
         h.assertNothingLeft(id, b);
-        assertTrue(r.stderr().contains(id) && r.stderr().contains("linux.resources.memory")
-                && r.stderr().contains("not supported yet"), r.toString());
+
+        Result r = h.run(b, h.newId("cglimits"));
+        assertEquals("33554432\n33554432\nkilled\n", r.stdout(), "limits inside, and the 64 MiB reader was killed: " + r);
     }
 }

@@ -21,6 +21,16 @@ final class CgroupFiles {
         }
     }
 
+    /** Like {@link #write}, but returns the failure's reason ("invalid argument") instead of throwing; null on success. */
+    static String tryWrite(Path file, String value) {
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)));
+            return null;
+        } catch (IOException e) {
+            return reason(e);
+        }
+    }
+
     static String read(Path file) throws CgroupException {
         try {
             return java.nio.file.Files.readString(file);

@@ -1,6 +1,7 @@
 package io.javarun.cgroups;
 
 import io.javarun.spec.LinuxSpec;
+import io.javarun.spec.Resources;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileSystemException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The cgroup directories of one container, one per hierarchy, following runc's cgroupfs rules:
@@ -144,6 +146,221 @@ public final class ContainerCgroups {
             String value = r.type().equals("a") ? "a" : r.type() + " " + major + ":" + minor + " " + r.access();
             CgroupFiles.write(devices.resolve(r.allow() ? "devices.allow" : "devices.deny"), value);
         }
+    }
+
+    /** The directory of a v1 controller ("memory", "cpu"), or null when no hierarchy carries it. */
+    public Path controllerDir(String controller) {
+        for (Map.Entry<String, Path> e : dirs.entrySet()) {
+            String key = e.getKey();
+            if (key.equals(controller) || (key.indexOf(',') >= 0 && List.of(key.split(",")).contains(controller))) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** True when the container's cgroups are v1 controllers (a hybrid host's empty cgroup2 aside). */
+    public boolean isV1() {
+        for (String key : dirs.keySet()) {
+            if (!key.isEmpty() && !key.startsWith("name=")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Writes the resources (other than device rules) to the v1 controller files, in runc's order
+     * ({@link CgroupWritePlan}). {@code field} names the source in errors ("linux.resources").
+     * Nothing is read or written when only device rules are set.
+     */
+    public void applyResources(Resources r, String field, Consumer<String> warnings) throws CgroupException {
+        if (r.onlyDevices()) {
+            return;
+        }
+        if (!isV1()) {
+            throw new CgroupException(field + ": resource limits on cgroup v2 are not supported yet");
+        }
+        Path memory = controllerDir("memory");
+        long current = -1;
+        boolean swap = false;
+        if (memory != null && r.memory() != null) {
+            swap = Files.exists(memory.resolve("memory.memsw.limit_in_bytes"));
+            current = Long.parseUnsignedLong(CgroupFiles.read(memory.resolve("memory.limit_in_bytes")).trim());
+        }
+        String weightFile = null;
+        Path blkio = controllerDir("blkio");
+        if (blkio != null && r.blockIO() != null) {
+            if (Files.exists(blkio.resolve("blkio.weight"))) {
+                weightFile = "blkio.weight";
+            } else if (Files.exists(blkio.resolve("blkio.bfq.weight"))) {
+                weightFile = "blkio.bfq.weight";
+            }
+        }
+        CgroupWritePlan plan = CgroupWritePlan.v1(r, new CgroupWritePlan.Host(swap, current, weightFile), field);
+        for (String w : plan.warnings()) {
+            warnings.accept(w);
+        }
+        apply(plan, field);
+    }
+
+    private void apply(CgroupWritePlan plan, String field) throws CgroupException {
+        CgroupWritePlan.Write pendingPeriod = null;
+        for (CgroupWritePlan.Write w : plan.writes()) {
+            Path dir = controllerDir(w.controller());
+            if (dir == null) {
+                throw new CgroupException(field + ": cannot set " + w.file() + ": no " + w.controller()
+                        + " cgroup controller is mounted on this host");
+            }
+            Path file = dir.resolve(w.file());
+            switch (w.kind()) {
+                case PERIOD_RETRY: {
+                    String err = CgroupFiles.tryWrite(file, w.value());
+                    if (err != null) {
+                        if (!err.equals("invalid argument")) {
+                            throw new CgroupException("write \"" + w.value() + "\" to " + file + ": " + err);
+                        }
+                        pendingPeriod = w; // old quota / new period over the parent's: after the quota
+                    }
+                    break;
+                }
+                case MEMORY_LIMIT: {
+                    String err = CgroupFiles.tryWrite(file, w.value());
+                    if (err != null) {
+                        if (err.equals("device or resource busy")) {
+                            throw new CgroupException("unable to set memory limit to " + w.value() + " (current usage: "
+                                    + readTrim(dir.resolve("memory.usage_in_bytes")) + ", peak usage: "
+                                    + readTrim(dir.resolve("memory.max_usage_in_bytes")) + ")");
+                        }
+                        throw new CgroupException("write \"" + w.value() + "\" to " + file + ": " + err);
+                    }
+                    break;
+                }
+                case SHARES: {
+                    CgroupFiles.write(file, w.value());
+                    long wanted = Long.parseUnsignedLong(w.value());
+                    long got = Long.parseLong(readTrim(file));
+                    if (wanted > got) {
+                        throw new CgroupException("the maximum allowed cpu-shares is " + got);
+                    } else if (wanted < got) {
+                        throw new CgroupException("the minimum allowed cpu-shares is " + got);
+                    }
+                    break;
+                }
+                default:
+                    CgroupFiles.write(file, w.value());
+                    if (pendingPeriod != null && w.file().equals("cpu.cfs_quota_us")) {
+                        CgroupFiles.write(dir.resolve(pendingPeriod.file()), pendingPeriod.value());
+                        pendingPeriod = null;
+                    }
+            }
+        }
+    }
+
+    private static String readTrim(Path file) throws CgroupException {
+        return CgroupFiles.read(file).trim();
+    }
+
+    /** Reads a control file of a controller (trimmed), or null when the controller or file is absent. */
+    public String readControl(String controller, String file) {
+        Path dir = controllerDir(controller);
+        if (dir == null || !Files.exists(dir.resolve(file))) {
+            return null;
+        }
+        try {
+            return readTrim(dir.resolve(file));
+        } catch (CgroupException e) {
+            return null;
+        }
+    }
+
+    // ---------------------------------------------------------------- OOM notifications
+
+    /**
+     * Registers an eventfd for the v1 memory controller's OOM notifications (cgroup.event_control
+     * with memory.oom_control, as runc does). Returns {eventfd, oom_control fd}; the eventfd's
+     * counter goes up on every OOM, and also when the cgroup is removed.
+     */
+    public int[] registerOomEventfd() throws CgroupException {
+        Path memory = controllerDir("memory");
+        if (memory == null) {
+            throw new CgroupException("no v1 memory cgroup controller on this host"
+                    + " (OOM notifications of cgroup v2 are not supported yet)");
+        }
+        io.javarun.linux.LinuxNative.load();
+        int efd;
+        try {
+            efd = io.javarun.linux.LinuxNative.eventfd(0, io.javarun.linux.LinuxNative.EFD_CLOEXEC);
+        } catch (io.javarun.linux.ErrnoException e) {
+            throw new CgroupException("eventfd: " + e.getMessage());
+        }
+        int ofd;
+        try {
+            ofd = io.javarun.linux.LinuxNative.openReadOnly(memory.resolve("memory.oom_control").toString());
+        } catch (io.javarun.linux.ErrnoException e) {
+            closeQuietly(efd);
+            throw new CgroupException("open " + memory.resolve("memory.oom_control") + ": " + e.getMessage());
+        }
+        try {
+            CgroupFiles.write(memory.resolve("cgroup.event_control"), efd + " " + ofd);
+        } catch (CgroupException e) {
+            closeQuietly(efd);
+            closeQuietly(ofd);
+            throw e;
+        }
+        return new int[] {efd, ofd};
+    }
+
+    /** True while the memory cgroup exists (an eventfd wake-up after removal is not an OOM). */
+    public boolean memoryCgroupExists() {
+        Path memory = controllerDir("memory");
+        return memory != null && Files.exists(memory.resolve("cgroup.event_control"));
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            io.javarun.linux.LinuxNative.close(fd);
+        } catch (io.javarun.linux.ErrnoException e) {
+            // Nothing more to do with it.
+        }
+    }
+
+    // ---------------------------------------------------------------- freezer
+
+    /** freezer.state: "FROZEN", "FREEZING", "THAWED"; null without a v1 freezer. */
+    public String freezerState() {
+        return readControl("freezer", "freezer.state");
+    }
+
+    /**
+     * Freezes (or thaws) every process of the container and waits until the state is reached,
+     * as runc's v1 freezer does: FREEZING can last while tasks are in uninterruptible sleep, so
+     * the write is repeated, with a thaw and refreeze now and then to shake stuck tasks loose.
+     */
+    public void freeze(boolean frozen) throws CgroupException {
+        Path dir = controllerDir("freezer");
+        if (dir == null) {
+            throw new CgroupException("no v1 freezer cgroup controller on this host"
+                    + " (the cgroup v2 freezer is not supported yet)");
+        }
+        Path file = dir.resolve("freezer.state");
+        String wanted = frozen ? "FROZEN" : "THAWED";
+        for (int i = 0; i < 1000; i++) {
+            if (frozen && i > 0 && i % 50 == 0) {
+                CgroupFiles.write(file, "THAWED");
+                sleep(10);
+            }
+            CgroupFiles.write(file, wanted);
+            String state = readTrim(file);
+            if (state.equals(wanted)) {
+                return;
+            }
+            sleep(1);
+        }
+        if (frozen) {
+            CgroupFiles.tryWrite(file, "THAWED");
+        }
+        throw new CgroupException("unable to " + (frozen ? "freeze" : "thaw") + ": " + file + " did not reach " + wanted);
     }
 
     /** Pids in the container's cgroup (from the first hierarchy: v1 ones all hold every task). */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * runc's command line: its commands, flags, defaults and help texts. Commands of later work
- * items (exec, pause, update, ...) are declared already, so that --help describes them and a
+ * items (checkpoint, restore) are declared already, so that --help describes them and a
  * call says plainly that they are not supported yet.
  */
 final class Commands {
@@ -40,7 +40,7 @@ final class Commands {
                     "<container-id> [container-id...]",
                     List.of(new Flag(List.of("force", "f"), false, null, "Forcibly deletes the container if it is still running (uses SIGKILL)")),
                     1, -1, false),
-            new Command("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics (not supported yet)",
+            new Command("events", "display container events such as OOM notifications, cpu, memory, and IO usage statistics",
                     "<container-id>", List.of(value("interval", "5s", "set the stats collection interval"),
                             bool("stats", "display the container's stats then exit")), 1, 1, false),
             new Command("exec", "execute new process inside the container",
@@ -70,11 +70,11 @@ final class Commands {
             new Command("list", "lists containers started by javarun with the given root", "", List.of(
                     new Flag(List.of("format", "f"), true, "table", "select one of: table or json (default: \"table\")"),
                     new Flag(List.of("quiet", "q"), false, null, "display only container IDs")), 0, 0, false),
-            new Command("pause", "pause suspends all processes inside the container (not supported yet)", "<container-id>", List.of(), 1, 1, false),
-            new Command("ps", "ps displays the processes running inside a container (not supported yet)",
+            new Command("pause", "pause suspends all processes inside the container", "<container-id>", List.of(), 1, 1, false),
+            new Command("ps", "ps displays the processes running inside a container",
                     "<container-id> [ps options]", List.of(value("format", "table", "select one of: table or json")), 1, -1, true),
             new Command("restore", "restore a container from a previous checkpoint (not supported yet)", "<container-id>", List.of(), 1, 1, false),
-            new Command("resume", "resumes all processes that have been previously paused (not supported yet)", "<container-id>", List.of(), 1, 1, false),
+            new Command("resume", "resumes all processes that have been previously paused", "<container-id>", List.of(), 1, 1, false),
             new Command("run", "create and run a container", "<container-id>", concat(CREATE_FLAGS,
                     new Flag(List.of("detach", "d"), false, null, "detach from the container's process"),
                     bool("keep", "do not delete the container after it exits")), 1, 1, true),
@@ -83,8 +83,24 @@ final class Commands {
                     bool("rootless", "generate a configuration for a rootless container")), 0, 0, false),
             new Command("start", "executes the user defined process in a created container", "<container-id>", List.of(), 1, 1, false),
             new Command("state", "output the state of a container", "<container-id>", List.of(), 1, 1, false),
-            new Command("update", "update container resource constraints (not supported yet)", "<container-id>",
-                    List.of(value("resources", null, "path to the file containing the resources to update or '-' to read from the standard input")),
+            new Command("update", "update container resource constraints", "<container-id>", List.of(
+                    new Flag(List.of("resources", "r"), true, null, "path to the file containing the resources to update or '-' to read from the standard input"),
+                    value("blkio-weight", "0", "Specifies per cgroup weight, range is from 10 to 1000"),
+                    value("cpu-period", null, "CPU CFS period to be used for hardcapping (in usecs). 0 to use system default"),
+                    value("cpu-quota", null, "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"),
+                    new Flag(List.of("cpu-share", "cpu-shares"), true, null, "CPU shares (relative weight vs. other containers)"),
+                    value("cpu-rt-period", null, "CPU realtime period to be used for hardcapping (in usecs). 0 to use system default"),
+                    value("cpu-rt-runtime", null, "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given period"),
+                    value("cpuset-cpus", null, "CPU(s) to use"),
+                    value("cpuset-mems", null, "Memory node(s) to use"),
+                    value("kernel-memory", null, "(obsoleted; do not use)"),
+                    value("kernel-memory-tcp", null, "(obsoleted; do not use)"),
+                    value("memory", null, "Memory limit (in bytes)"),
+                    value("memory-reservation", null, "Memory reservation or soft_limit (in bytes)"),
+                    value("memory-swap", null, "Total memory usage (memory + swap); set '-1' to enable unlimited swap"),
+                    value("pids-limit", "0", "Maximum number of pids allowed in the container"),
+                    value("l3-cache-schema", null, "The string of Intel RDT/CAT L3 cache schema"),
+                    value("mem-bw-schema", null, "The string of Intel RDT/MBA memory bandwidth schema")),
                     1, 1, false));
 
     private Commands() {}

@@ -124,9 +124,216 @@ public final class Main {
                 return 0;
             case "exec":
                 return containers.exec(execRequest(c), new SignalRelay(), new TerminalProxy.Factory());
+            case "pause":
+                containers.pause(id(c));
+                return 0;
+            case "resume":
+                containers.resume(id(c));
+                return 0;
+            case "update":
+                return update(c, containers);
+            case "ps":
+                return ps(c, containers);
+            case "events":
+                return events(c, containers);
             default:
                 return fail(c.command.name() + ": not supported yet");
         }
+    }
+
+    private static final String[] UPDATE_FLAGS = {"blkio-weight", "cpu-period", "cpu-quota", "cpu-share",
+        "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus", "cpuset-mems", "kernel-memory", "kernel-memory-tcp", "memory",
+        "memory-reservation", "memory-swap", "pids-limit"};
+
+    /** runc's update: --resources FILE (or - for stdin) or the flags; Intel RDT is not supported yet. */
+    @SuppressWarnings("unchecked")
+    private int update(ArgParser.Parsed c, Containers containers) throws OperationException {
+        String id = id(c);
+        for (String rdt : new String[] {"l3-cache-schema", "mem-bw-schema"}) {
+            if (c.value(rdt) != null && !c.value(rdt).isEmpty()) {
+                throw new OperationException("update", id, "--" + rdt + ": Intel RDT is not supported yet");
+            }
+        }
+        Map<String, Object> update;
+        String resources = c.value("resources");
+        if (resources != null && !resources.isEmpty()) {
+            String text;
+            try {
+                text = resources.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                        : Files.readString(Path.of(resources));
+            } catch (IOException e) {
+                throw new OperationException("update", id, "read " + resources + ": " + e.getMessage());
+            }
+            Object doc;
+            try {
+                doc = Json.parse(text);
+            } catch (io.javarun.json.JsonException e) {
+                throw new OperationException("update", id, "decode " + resources + ": invalid JSON: " + e.getMessage());
+            }
+            if (!(doc instanceof Map)) {
+                throw new OperationException("update", id, "decode " + resources + ": expected a JSON object");
+            }
+            update = (Map<String, Object>) doc;
+        } else {
+            Map<String, String> flags = new HashMap<>();
+            for (String f : UPDATE_FLAGS) {
+                if (c.value(f) != null) {
+                    flags.put(f, c.value(f));
+                }
+            }
+            try {
+                update = io.javarun.container.ResourceUpdate.fromFlags(flags);
+            } catch (IllegalArgumentException e) {
+                throw new OperationException("update", id, e.getMessage());
+            }
+        }
+        containers.update(id, update);
+        return 0;
+    }
+
+    /** runc's ps: json prints the pids; table runs the host's ps (default -ef) and keeps the container's rows. */
+    private int ps(ArgParser.Parsed c, Containers containers) throws OperationException {
+        String id = id(c);
+        String format = c.value("format");
+        if (!format.equals("table") && !format.equals("json")) {
+            return fail("ps " + id + ": invalid format option");
+        }
+        List<Integer> pids = containers.processes(id);
+        if (format.equals("json")) {
+            List<Object> all = new ArrayList<>();
+            for (int p : pids) {
+                all.add((long) p);
+            }
+            out.println(Json.write(all));
+            return 0;
+        }
+        List<String> cmd = new ArrayList<>();
+        cmd.add("ps");
+        if (c.args.size() > 1) {
+            cmd.addAll(c.args.subList(1, c.args.size()));
+        } else {
+            cmd.add("-ef");
+        }
+        String output;
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            if (rc != 0) {
+                return fail("ps " + id + ": exit status " + rc + ": " + output);
+            }
+        } catch (IOException e) {
+            return fail("ps " + id + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("ps " + id + ": interrupted");
+        }
+        try {
+            out.print(io.javarun.container.PsTable.filter(output, pids));
+        } catch (IllegalArgumentException e) {
+            return fail("ps " + id + ": " + e.getMessage());
+        }
+        return 0;
+    }
+
+    /**
+     * runc's events: with --stats one stats object, else one every --interval while the container
+     * lives, and an "oom" event whenever the OOM killer acts in it (v1 memory.oom_control).
+     */
+    private int events(ArgParser.Parsed c, Containers containers) throws OperationException {
+        String id = id(c);
+        long intervalMs;
+        try {
+            intervalMs = goDurationMillis(c.value("interval"));
+        } catch (IllegalArgumentException e) {
+            return fail("events " + id + ": invalid value \"" + c.value("interval") + "\" for flag -interval: " + e.getMessage());
+        }
+        if (intervalMs <= 0) {
+            return fail("events " + id + ": duration interval must be greater than 0");
+        }
+        if (c.bool("stats")) {
+            out.println(Json.write(containers.stats(id)));
+            return 0;
+        }
+        final PrintStream o = out;
+        containers.watchOom(id, new java.util.function.Consumer<Map<String, Object>>() {
+            @Override
+            public void accept(Map<String, Object> event) {
+                synchronized (o) {
+                    o.println(Json.write(event));
+                    o.flush();
+                }
+            }
+        });
+        while (true) {
+            Map<String, Object> stats;
+            try {
+                stats = containers.stats(id);
+            } catch (OperationException e) {
+                if (!containers.isAlive(id)) {
+                    return 0;
+                }
+                throw e;
+            }
+            synchronized (out) {
+                out.println(Json.write(stats));
+                out.flush();
+            }
+            try {
+                Thread.sleep(intervalMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+            if (!containers.isAlive(id)) {
+                return 0;
+            }
+        }
+    }
+
+    /** Go's time.ParseDuration for the common forms: "5s", "500ms", "1m30s", "2h", "1.5s". */
+    static long goDurationMillis(String s) {
+        if (s.equals("0")) {
+            return 0;
+        }
+        double total = 0;
+        int i = 0;
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("invalid duration \"" + s + "\"");
+        }
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                i++;
+            }
+            int unitStart = i;
+            while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+                i++;
+            }
+            if (start == unitStart || unitStart == i) {
+                throw new IllegalArgumentException("time: invalid duration \"" + s + "\"");
+            }
+            double v;
+            try {
+                v = Double.parseDouble(s.substring(start, unitStart));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("time: invalid duration \"" + s + "\"");
+            }
+            String unit = s.substring(unitStart, i);
+            double ms;
+            switch (unit) {
+                case "ns": ms = v / 1e6; break;
+                case "us": case "\u00b5s": ms = v / 1e3; break;
+                case "ms": ms = v; break;
+                case "s": ms = v * 1e3; break;
+                case "m": ms = v * 60e3; break;
+                case "h": ms = v * 3600e3; break;
+                default: throw new IllegalArgumentException("time: unknown unit \"" + unit + "\" in duration \"" + s + "\"");
+            }
+            total += ms;
+        }
+        return (long) Math.ceil(total);
     }
 
     /** Deletes every id given, reporting each failure and going on (the seed's rc2 behaviour). */

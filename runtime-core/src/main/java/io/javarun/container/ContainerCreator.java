@@ -225,6 +225,9 @@ final class ContainerCreator {
                 pid = session.awaitPid();
                 session.awaitSync(CreatePlanner.SYNC_CREATED);
                 cgroups.join(pid);
+                // After the join, as runc does: a limit below what the process already uses then
+                // fails with the reason (EBUSY: current usage) instead of killing it unseen.
+                cgroups.applyResources(spec.linux().resources(), "linux.resources", warnings);
                 if (spec.process().oomScoreAdj() != null) {
                     setOomScoreAdj(pid, spec.process().oomScoreAdj());
                 }

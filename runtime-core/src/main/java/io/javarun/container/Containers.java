@@ -76,6 +76,9 @@ public final class Containers {
             if (status == Status.STOPPED) {
                 throw new OperationException(op, id, "cannot start a container that has stopped");
             }
+            if (status == Status.PAUSED) {
+                throw new OperationException(op, id, "cannot start a container in the paused state");
+            }
             if (status != Status.CREATED) {
                 throw new OperationException(op, id, "cannot start an already running container");
             }
@@ -189,7 +192,20 @@ public final class Containers {
         if (!ProcessProbe.isSame(s.pid(), s.pidStartTime())) {
             return Status.STOPPED;
         }
+        // runc checks the freezer first: a frozen created container is paused too.
+        String freezer = s.cgroupPaths().get("freezer");
+        if (freezer != null && isFrozen(Path.of(freezer, "freezer.state"))) {
+            return Status.PAUSED;
+        }
         return Files.exists(store.execFifo(s.id())) ? Status.CREATED : Status.RUNNING;
+    }
+
+    private static boolean isFrozen(Path freezerState) {
+        try {
+            return Files.readString(freezerState).startsWith("FROZEN");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     // ---------------------------------------------------------------- kill
@@ -280,6 +296,7 @@ public final class Containers {
         } catch (ErrnoException | CgroupException e) {
             // A process that exited meanwhile: what matters is that none is left, checked below.
         }
+        thawAfterKill(cg);
         awaitExit(s);
         try {
             cg.remove();
@@ -468,5 +485,133 @@ public final class Containers {
         void forwardTo(int pid);
 
         void stop();
+    }
+
+    // ---------------------------------------------------------------- pause, resume, update, ps, events
+
+    /** A frozen process dies of SIGKILL only once thawed: as runc does, thaw after the kill. */
+    private static void thawAfterKill(ContainerCgroups cg) {
+        if ("FROZEN".equals(cg.freezerState()) || "FREEZING".equals(cg.freezerState())) {
+            try {
+                cg.freeze(false);
+            } catch (CgroupException e) {
+                // What is left shows up when the cgroups are removed.
+            }
+        }
+    }
+
+    /** Freezes every process of a running (or created) container: its status becomes paused. */
+    public void pause(String id) throws OperationException {
+        ContainerId.validate("pause", id);
+        try (AutoCloseable lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            ContainerResources.pause(id, status(s), s);
+        } catch (OperationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OperationException("pause", id, e.getMessage());
+        }
+    }
+
+    /** Thaws a paused container. */
+    public void resume(String id) throws OperationException {
+        ContainerId.validate("resume", id);
+        try (AutoCloseable lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            ContainerResources.resume(id, status(s), s);
+        } catch (OperationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OperationException("resume", id, e.getMessage());
+        }
+    }
+
+    /**
+     * Changes a live container's resources: {@code update} is a runtime-spec LinuxResources object
+     * in which a zero value leaves that setting as it is (runc's update). The stored config then
+     * shows the new values.
+     */
+    public void update(String id, Map<String, Object> update) throws OperationException {
+        ContainerId.validate("update", id);
+        try (AutoCloseable lock = store.lock(id)) {
+            ContainerState s = store.read(id);
+            ContainerResources.update(store, s, status(s), update, warnings);
+        } catch (OperationException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new OperationException("update", id, e.getMessage());
+        }
+    }
+
+    /** The pids in the container's cgroup (ps). */
+    public List<Integer> processes(String id) throws OperationException {
+        ContainerId.validate("ps", id);
+        try {
+            ContainerState s = store.read(id);
+            return ContainerCgroups.fromPaths(s.cgroupPaths()).pids();
+        } catch (StateException | CgroupException e) {
+            throw new OperationException("ps", id, e.getMessage());
+        }
+    }
+
+    /** One "stats" event in runc's JSON shape (events --stats); a stopped container has none. */
+    public Map<String, Object> stats(String id) throws OperationException {
+        ContainerId.validate("events", id);
+        try {
+            ContainerState s = store.read(id);
+            if (status(s) == Status.STOPPED) {
+                throw new OperationException("events", id, "container with id " + id + " is not running");
+            }
+            return ContainerStats.event(id, ContainerCgroups.fromPaths(s.cgroupPaths()));
+        } catch (StateException e) {
+            throw new OperationException("events", id, e.getMessage());
+        }
+    }
+
+    /** True while the container's init is alive (events streams until it is not). */
+    public boolean isAlive(String id) {
+        try {
+            ContainerState s = store.read(id);
+            return status(s) != Status.STOPPED;
+        } catch (StateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Watches the container's OOM notifications on a daemon thread: {@code sink} gets runc's
+     * {"type":"oom","id":ID} for each, until the container's memory cgroup is removed.
+     */
+    public void watchOom(String id, Consumer<Map<String, Object>> sink) throws OperationException {
+        ContainerId.validate("events", id);
+        ContainerCgroups cg;
+        int[] fds;
+        try {
+            cg = ContainerCgroups.fromPaths(store.read(id).cgroupPaths());
+            fds = cg.registerOomEventfd();
+        } catch (StateException | CgroupException e) {
+            throw new OperationException("events", id, e.getMessage());
+        }
+        Thread t = new Thread("oom-" + id) {
+            @Override
+            public void run() {
+                try {
+                    while (true) {
+                        LinuxNative.readEventfd(fds[0]);
+                        if (!cg.memoryCgroupExists()) {
+                            return;
+                        }
+                        Map<String, Object> e = new java.util.LinkedHashMap<>();
+                        e.put("type", "oom");
+                        e.put("id", id);
+                        sink.accept(e);
+                    }
+                } catch (ErrnoException e) {
+                    warnings.accept("events " + id + ": OOM notifications: " + e.getMessage());
+                }
+            }
+        };
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -84,6 +84,18 @@ public final class LinuxNative {
     /** strerror(errno) text, e.g. "Permission denied". */
     public static native String strerror(int errno);
 
+    /** eventfd(initval, flags): flags as EFD_CLOEXEC (02000000). */
+    public static native int eventfd(int initval, int flags) throws ErrnoException;
+
+    /** EFD_CLOEXEC, for {@link #eventfd}. */
+    public static final int EFD_CLOEXEC = 02000000;
+
+    /** open(path, O_RDONLY|O_CLOEXEC): a raw fd (for cgroup.event_control registrations). */
+    public static native int openReadOnly(String path) throws ErrnoException;
+
+    /** A blocking read of an eventfd's 8-byte counter, retried on EINTR. */
+    public static native long readEventfd(int fd) throws ErrnoException;
+
     /** Raw wait status helpers (the WIFEXITED family), kept in Java: they are bit tests. */
     public static boolean exited(int status) {
         return (status & 0x7f) == 0;

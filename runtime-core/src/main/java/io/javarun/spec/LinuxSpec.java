@@ -11,11 +11,16 @@ public record LinuxSpec(
         Map<String, String> sysctl,
         String cgroupsPath,
         List<Device> devices,
-        List<DeviceRule> deviceRules,
+        Resources resources,
         List<String> maskedPaths,
         List<String> readonlyPaths,
         String rootfsPropagation,
         List<TimeOffset> timeOffsets) {
+
+    /** {@code linux.resources.devices[]}: the device cgroup rules (part of {@link #resources()}). */
+    public List<DeviceRule> deviceRules() {
+        return resources.devices();
+    }
 
     /** The namespace of that type, or null when the config does not ask for one. */
     public Namespace namespace(NamespaceType type) {

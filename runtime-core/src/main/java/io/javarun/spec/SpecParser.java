@@ -212,26 +212,9 @@ public final class SpecParser {
                 offsets);
     }
 
-    /**
-     * linux.resources: the device rules are applied now; every other resource belongs to the
-     * cgroups work item and is refused by name until it lands.
-     */
-    private static List<LinuxSpec.DeviceRule> resources(JsonCursor r) throws JsonShapeException, ConfigException {
-        List<LinuxSpec.DeviceRule> rules = new ArrayList<>();
-        for (Map.Entry<String, JsonCursor> e : r.members().entrySet()) {
-            Object v = e.getValue().value();
-            boolean empty = v == null || (v instanceof Map<?, ?> m && m.isEmpty())
-                    || (v instanceof List<?> list && list.isEmpty());
-            if (!e.getKey().equals("devices") && !empty) {
-                throw ConfigException.notSupportedYet("linux.resources." + e.getKey());
-            }
-        }
-        for (JsonCursor d : r.get("devices").elements()) {
-            rules.add(new LinuxSpec.DeviceRule(d.get("allow").asBoolean(false), d.get("type").asString("a"),
-                    d.get("major").asLong(-1, U32_MAX), d.get("minor").asLong(-1, U32_MAX),
-                    d.get("access").asString("rwm")));
-        }
-        return rules;
+    /** linux.resources: parsed only when present, so a config without it costs nothing here. */
+    private static Resources resources(JsonCursor r) throws JsonShapeException, ConfigException {
+        return r.isNull() ? Resources.NONE : ResourcesParser.parse(r);
     }
 
     private static List<LinuxSpec.IdMapping> mappings(JsonCursor list) throws JsonShapeException {

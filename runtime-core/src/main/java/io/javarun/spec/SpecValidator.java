@@ -74,6 +74,7 @@ public final class SpecValidator {
                     "unknown propagation \"" + linux.rootfsPropagation() + "\"");
         }
         devices(linux);
+        resources(linux.resources());
         sysctl(linux);
         if (!linux.timeOffsets().isEmpty() && !linux.createsNew(NamespaceType.TIME)) {
             throw ConfigException.field("linux.timeOffsets", "time offsets need a new time namespace");
@@ -158,6 +159,51 @@ public final class SpecValidator {
         }
         if (!newUser && !linux.gidMappings().isEmpty()) {
             throw ConfigException.field("linux.gidMappings", "set, but the config creates no user namespace");
+        }
+    }
+
+    /**
+     * Values that become part of a cgroup file's name (hugetlb page sizes) or a one-line write
+     * (interface names, cpuset lists) must be what the kernel names them: a page size of
+     * "../x" would otherwise name another file.
+     */
+    private static void resources(Resources r) throws ConfigException {
+        if (r.onlyDevices()) {
+            return;
+        }
+        for (int i = 0; i < r.hugepageLimits().size(); i++) {
+            String size = r.hugepageLimits().get(i).pageSize();
+            int n = size.length();
+            boolean ok = n >= 3 && size.charAt(n - 1) == 'B' && "KMG".indexOf(size.charAt(n - 2)) >= 0
+                    && onlyChars(size.substring(0, n - 2), "0123456789") && size.charAt(0) != '0';
+            if (!ok) {
+                throw ConfigException.field("linux.resources.hugepageLimits[" + i + "].pageSize",
+                        "must be a page size as the kernel names it (2MB, 1GB, 64KB), got \"" + size + "\"");
+            }
+        }
+        if (r.cpu() != null) {
+            if (!onlyChars(r.cpu().cpus(), "0123456789,-")) {
+                throw ConfigException.field("linux.resources.cpu.cpus", "must be a cpu list such as 0-2,4, got \""
+                        + r.cpu().cpus() + "\"");
+            }
+            if (!onlyChars(r.cpu().mems(), "0123456789,-")) {
+                throw ConfigException.field("linux.resources.cpu.mems", "must be a node list such as 0-1, got \""
+                        + r.cpu().mems() + "\"");
+            }
+        }
+        if (r.network() != null) {
+            for (int i = 0; i < r.network().priorities().size(); i++) {
+                String name = r.network().priorities().get(i).name();
+                boolean ok = !name.isEmpty() && name.length() < 16 && !name.equals(".") && !name.equals("..");
+                for (int c = 0; ok && c < name.length(); c++) {
+                    char ch = name.charAt(c);
+                    ok = ch > ' ' && ch != '/' && ch != ':' && ch < 0x7f;
+                }
+                if (!ok) {
+                    throw ConfigException.field("linux.resources.network.priorities[" + i + "].name",
+                            "must be a network interface name, got \"" + name + "\"");
+                }
+            }
         }
     }
 
