@@ -466,7 +466,7 @@ public final class Main {
         return new ExecRequest(id(c), c.args.subList(1, c.args.size()), process == null ? null : Path.of(process),
                 c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
                 c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
-                c.bool("no-new-privs"), c.all("cap"), preserve);
+                c.bool("no-new-privs"), c.all("cap"), preserve, c.bool("ignore-paused"));
     }
 
     /**

@@ -362,8 +362,14 @@ public final class Containers {
         } catch (StateException e) {
             throw new OperationException("exec", r.id(), e.getMessage());
         }
-        if (status(s) == Status.STOPPED) {
+        Status status = status(s);
+        if (status == Status.STOPPED) {
             throw new OperationException("exec", r.id(), "cannot exec in a stopped container");
+        }
+        if (status == Status.PAUSED && !r.ignorePaused()) {
+            // The new process would join the frozen cgroup and freeze before it could run.
+            throw new OperationException("exec", r.id(),
+                    "cannot exec in a paused container (use --ignore-paused to override)");
         }
         if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
             TerminalRelay relay = openRelay("exec", r.id(), terminals);

@@ -21,10 +21,11 @@ public record ExecRequest(
         Path pidFile,
         boolean noNewPrivs,
         List<String> caps,
-        int preserveFds) {
+        int preserveFds,
+        boolean ignorePaused) {
 
     ExecRequest withConsoleSocket(String path) {
         return new ExecRequest(id, args, processFile, path, cwd, env, tty, user, additionalGids, detach, pidFile,
-                noNewPrivs, caps, preserveFds);
+                noNewPrivs, caps, preserveFds, ignorePaused);
     }
 }

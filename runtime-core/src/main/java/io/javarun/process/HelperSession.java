@@ -103,6 +103,9 @@ public final class HelperSession implements AutoCloseable {
 
     private List<String> expect(String name) throws StepException {
         List<String> m = next();
+        if (m == null && childPid > 0) {
+            throw new StepException("prepare the container process", 0, childExitText(), "");
+        }
         if (m == null) {
             throw new StepException("run the javarun helper", 0, helperExitText(), "");
         }
@@ -155,6 +158,33 @@ public final class HelperSession implements AutoCloseable {
 
     private StepException protocolError(String what) {
         return new StepException("talk to the javarun helper", 0, what, "");
+    }
+
+    /**
+     * The forked process ended without a report (after PID, the helper itself has exited): how
+     * it ended, e.g. killed by the OOM killer under a small memory limit.
+     */
+    private String childExitText() {
+        try {
+            // Its socket closes as it dies: give the exit a moment to be collectable.
+            int status = LinuxNative.waitpid(childPid, true);
+            for (int i = 0; i < 20 && status == -1; i++) {
+                Thread.sleep(5);
+                status = LinuxNative.waitpid(childPid, true);
+            }
+            if (status == -1) {
+                return "the process closed its end of the sync socket without a report";
+            }
+            return LinuxNative.exited(status)
+                    ? "the process exited with status " + LinuxNative.exitCode(status) + " before it was ready"
+                    : "the process was killed by signal " + LinuxNative.termSignal(status) + " before it was ready"
+                            + (LinuxNative.termSignal(status) == 9 ? " (SIGKILL: out of memory under its limit?)" : "");
+        } catch (ErrnoException e) {
+            return "the process ended without a report";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the process ended without a report";
+        }
     }
 
     /** Why the helper ended without a report: its exit status, and a failed plan hand-over. */

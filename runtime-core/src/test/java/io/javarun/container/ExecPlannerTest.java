@@ -23,7 +23,7 @@ class ExecPlannerTest {
 
     private static ExecRequest request(List<String> args, String user, List<String> gids, List<String> env,
             List<String> caps) {
-        return new ExecRequest("c1", args, null, null, null, env, false, user, gids, false, null, false, caps, 0);
+        return new ExecRequest("c1", args, null, null, null, env, false, user, gids, false, null, false, caps, 0, false);
     }
 
     private static List<String> names(Plan p) {
