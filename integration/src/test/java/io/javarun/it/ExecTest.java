@@ -148,4 +148,19 @@ class ExecTest extends ItBase {
         assertEquals("running", h.state(id).get("status").asText());
         h.delete("-f", id).ok();
     }
+
+    /** A paused container: exec is refused (the process would freeze), and works again after resume. */
+    @BothRuntimes
+    void execIntoAPausedContainerIsRefused(Kind kind) {
+        Harness h = harness(kind);
+        Bundle b = h.newBundle();
+        String id = running(h, b, "execpaused");
+        h.exec("pause", id).ok();
+        Result r = h.exec("exec", id, "true").failed();
+        assertTrue(r.stderr().contains("paused"), r.toString());
+        h.exec("resume", id).ok();
+        assertEquals("ok\n", h.exec("exec", id, "echo", "ok").ok().stdout());
+        h.delete("-f", id).ok();
+        h.assertNothingLeft(id, b);
+    }
 }
