@@ -1,5 +1,6 @@
 package io.javarun.cgroups;
 
+import io.javarun.mount.ParentMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,8 @@ public final class CgroupLayout {
                 continue;
             }
             String fstype = post[0];
-            String root = unescape(pre[3]);
-            Path mountPoint = Path.of(unescape(pre[4]));
+            String root = ParentMount.unescape(pre[3]);
+            Path mountPoint = Path.of(ParentMount.unescape(pre[4]));
             if (fstype.equals("cgroup2")) {
                 if (!seenNames.contains("")) {
                     seenNames.add("");
@@ -102,21 +103,4 @@ public final class CgroupLayout {
         return callerPaths.getOrDefault(h.procKey(), "/");
     }
 
-    /** Mountinfo escapes space, tab, newline and backslash as octal. */
-    private static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length()) {
-                sb.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
 }

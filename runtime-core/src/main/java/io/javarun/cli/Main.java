@@ -435,15 +435,7 @@ public final class Main {
     private static Containers.CreateOptions createOptions(ArgParser.Parsed c) {
         String bundle = c.value("bundle");
         String pidFile = c.value("pid-file");
-        int preserve;
-        try {
-            preserve = Integer.parseInt(c.value("preserve-fds"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--preserve-fds: not a number");
-        }
-        if (preserve < 0) {
-            throw new IllegalArgumentException("--preserve-fds: must not be negative");
-        }
+        int preserve = preserveFds(c);
         return new Containers.CreateOptions(id(c), Path.of(bundle.isEmpty() ? "." : bundle),
                 pidFile == null ? null : Path.of(pidFile), c.value("console-socket"),
                 c.bool("no-pivot"), c.bool("no-new-keyring"), preserve, listenFds());
@@ -457,12 +449,7 @@ public final class Main {
         }
         String process = c.value("process");
         String pidFile = c.value("pid-file");
-        int preserve;
-        try {
-            preserve = Integer.parseInt(c.value("preserve-fds"));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--preserve-fds: not a number");
-        }
+        int preserve = preserveFds(c);
         return new ExecRequest(id(c), c.args.subList(1, c.args.size()), process == null ? null : Path.of(process),
                 c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
                 c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
@@ -487,6 +474,20 @@ public final class Main {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** --preserve-fds N of create, run and exec: a count, never negative. */
+    private static int preserveFds(ArgParser.Parsed c) {
+        int n;
+        try {
+            n = Integer.parseInt(c.value("preserve-fds"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--preserve-fds: not a number");
+        }
+        if (n < 0) {
+            throw new IllegalArgumentException("--preserve-fds: must not be negative");
+        }
+        return n;
     }
 
     private static String id(ArgParser.Parsed c) {

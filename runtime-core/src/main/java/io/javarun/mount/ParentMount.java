@@ -43,7 +43,8 @@ public record ParentMount(String mountPoint, boolean shared) {
         return best == null ? null : new ParentMount(best, shared);
     }
 
-    private static String unescape(String s) {
+    /** Mountinfo escapes space, tab, newline and backslash as three octal digits. */
+    public static String unescape(String s) {
         if (s.indexOf('\\') < 0) {
             return s;
         }
