@@ -155,8 +155,13 @@ class LifecycleTest extends ItBase {
         int pid = state.get("pid").asInt();
         assertTrue(Procs.alive(pid), "state's pid " + pid + " is alive");
         assertEquals(Integer.toString(pid), Files.readString(pidFile).strip(), "--pid-file holds the pid state shows");
-        assertTrue(Procs.read(Path.of("/proc", Integer.toString(pid), "cmdline")).orElse("").startsWith("sleep\0"),
-                "the pid is the container's process (sleep)");
+        // start returns once the process is released; its execve of sleep follows a moment later
+        // (with runc as with javarun): wait for it, bounded.
+        Path cmdline = Path.of("/proc", Integer.toString(pid), "cmdline");
+        for (int i = 0; i < 200 && !Procs.read(cmdline).orElse("").startsWith("sleep\0"); i++) {
+            Thread.sleep(10);
+        }
+        assertTrue(Procs.read(cmdline).orElse("").startsWith("sleep\0"), "the pid is the container's process (sleep)");
 
         Result del = h.delete(id).failed();
         assertTrue(del.stderr().contains("running") || del.stderr().contains("not stopped"), "delete says why: " + del);
