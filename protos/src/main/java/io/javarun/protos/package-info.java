@@ -1,5 +1,6 @@
 /**
- * containerd task/event protocol types and ttrpc-java. Filled by the shim issue; the module
- * exists now so that the build's shape is the final one.
+ * containerd's task and event protocol: the classes protoc generates from src/main/proto live in
+ * io.javarun.protos.* subpackages (task, events, eventservice, types, runc, runtimeoptions, rpc,
+ * ttrpc); ttrpc-java itself is in {@code io.javarun.ttrpc}.
  */
 package io.javarun.protos;
