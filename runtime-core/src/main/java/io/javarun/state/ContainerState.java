@@ -43,14 +43,21 @@ public record ContainerState(
         return m;
     }
 
+    private static Long required(Long v, String field) throws JsonShapeException {
+        if (v == null) {
+            throw new JsonShapeException(field, "is required (not a javarun state file?)");
+        }
+        return v;
+    }
+
     public static ContainerState fromJson(Object json) throws JsonShapeException {
         JsonCursor c = JsonCursor.root(json);
         Map<String, String> cg = new LinkedHashMap<>(c.get("cgroupPaths").asStringMap());
         return new ContainerState(
                 c.get("ociVersion").asString(""),
                 c.get("id").asString(),
-                c.get("pid").asLong(0, Integer.MAX_VALUE).intValue(),
-                c.get("pidStartTime").asLong(0, Long.MAX_VALUE),
+                required(c.get("pid").asLong(0, Integer.MAX_VALUE), "pid").intValue(),
+                required(c.get("pidStartTime").asLong(0, Long.MAX_VALUE), "pidStartTime"),
                 c.get("bundle").asString(""),
                 c.get("rootfs").asString(""),
                 c.get("created").asString(""),
