@@ -99,7 +99,7 @@ public final class Main {
                 return containers.run(createOptions(c), c.bool("detach"), c.bool("keep"), new SignalRelay(),
                         new TerminalProxy.Factory());
             case "start":
-                containers.start(id(c));
+                containers.start(id(c), notifySocket());
                 return 0;
             case "state":
                 out.println(Json.writeIndented(containers.state(id(c)).toJson(""), "  "));
@@ -438,7 +438,7 @@ public final class Main {
         int preserve = preserveFds(c);
         return new Containers.CreateOptions(id(c), Path.of(bundle.isEmpty() ? "." : bundle),
                 pidFile == null ? null : Path.of(pidFile), c.value("console-socket"),
-                c.bool("no-pivot"), c.bool("no-new-keyring"), preserve, listenFds());
+                c.bool("no-pivot"), c.bool("no-new-keyring"), preserve, listenFds(), notifySocket());
     }
 
     private static ExecRequest execRequest(ArgParser.Parsed c) {
@@ -488,6 +488,12 @@ public final class Main {
             throw new IllegalArgumentException("--preserve-fds: must not be negative");
         }
         return n;
+    }
+
+    /** systemd's NOTIFY_SOCKET, when javarun runs in a unit of Type=notify; null otherwise. */
+    private static String notifySocket() {
+        String s = System.getenv("NOTIFY_SOCKET");
+        return s == null || s.isEmpty() ? null : s;
     }
 
     private static String id(ArgParser.Parsed c) {

@@ -209,6 +209,13 @@ final class ContainerCreator {
                 // As runc: the container learns of the activation fds it got, as its own pid 1.
                 spec = spec.withProcessEnv("LISTEN_FDS=" + o.listenFds(), "LISTEN_PID=1");
             }
+            if (o.notifySocket() != null) {
+                try {
+                    spec = NotifyRelay.prepare(spec, store.dir(id));
+                } catch (IOException e) {
+                    throw fail("prepare the notify socket directory: " + e.getMessage());
+                }
+            }
             try {
                 plan = CreatePlanner.plan(new CreatePlanner.Inputs(id, spec, rootfs, fifo, o.consoleSocket(),
                         o.noPivot(), o.noNewKeyring(), cgroupDirs));

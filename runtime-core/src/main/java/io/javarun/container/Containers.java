@@ -47,9 +47,10 @@ public final class Containers {
      * {@code preserveFds} ones follow.
      */
     public record CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-            boolean noNewKeyring, int preserveFds, int listenFds) {
+            boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket) {
         CreateOptions withConsoleSocket(String path) {
-            return new CreateOptions(id, bundle, pidFile, path, noPivot, noNewKeyring, preserveFds, listenFds);
+            return new CreateOptions(id, bundle, pidFile, path, noPivot, noNewKeyring, preserveFds, listenFds,
+                    notifySocket);
         }
     }
 
@@ -68,6 +69,14 @@ public final class Containers {
 
     /** Releases a created container's init from the exec FIFO, then runs the poststart hooks. */
     public void start(String id) throws OperationException {
+        start(id, null);
+    }
+
+    /**
+     * start, relaying the container's sd_notify messages to {@code notifySocket} (the caller's
+     * NOTIFY_SOCKET, or null) until it is ready, as runc does.
+     */
+    public void start(String id, String notifySocket) throws OperationException {
         final String op = "start";
         ContainerId.validate(op, id);
         try (AutoCloseable lock = store.lock(id)) {
@@ -82,7 +91,11 @@ public final class Containers {
             if (status != Status.CREATED) {
                 throw new OperationException(op, id, "cannot start an already running container");
             }
+            int notifyFd = notifySocket == null ? -1 : NotifyRelay.bind(store.dir(id));
             releaseFifo(id, state);
+            if (notifyFd >= 0) {
+                NotifyRelay.relay(notifyFd, notifySocket, state.pid(), state.pidStartTime());
+            }
             Hooks hooks = hooksOf(state);
             try {
                 if (!hooks.poststart().isEmpty()) {
@@ -424,7 +437,7 @@ public final class Containers {
             if (relay != null) {
                 relay.attach();
             }
-            start(o.id());
+            start(o.id(), o.notifySocket());
         } catch (OperationException | ErrnoException e) {
             forwarder.stop();
             quietDelete(o.id());

@@ -142,4 +142,15 @@ public final class LinuxNative {
 
     /** Copies bytes from one fd to another until end of file or an error (EIO: the pty closed). */
     public static native void copyUntilEnd(int from, int to);
+
+    // ---- sd_notify relay (notify_jni.c)
+
+    /** A datagram socket bound at {@code path} (mode 0777, a stale file replaced), close-on-exec. */
+    public static native int unixDatagramBind(String path) throws ErrnoException;
+
+    /** One datagram from {@code fd}, or null when none came within {@code timeoutMs}. */
+    public static native byte[] receiveDatagram(int fd, int timeoutMs) throws ErrnoException;
+
+    /** Sends one datagram to {@code path} ("@name": an abstract socket, as systemd's may be). */
+    public static native void sendDatagram(String path, byte[] message) throws ErrnoException;
 }

@@ -15,6 +15,13 @@ public record Spec(
         Map<String, String> annotations,
         LinuxSpec linux) {
 
+    /** The same config with one more mount (after the config's own). */
+    public Spec withMount(Mount m) {
+        java.util.List<Mount> all = new java.util.ArrayList<>(mounts);
+        all.add(m);
+        return new Spec(ociVersion, process, root, hostname, domainname, all, hooks, annotations, linux);
+    }
+
     /** The same config with entries added to process.env. */
     public Spec withProcessEnv(String... entries) {
         return new Spec(ociVersion, process.withEnv(entries), root, hostname, domainname, mounts, hooks,

@@ -144,18 +144,31 @@ public final class StateStore {
         return ids;
     }
 
-    /** Removes the container's directory. It holds only our own plain files: no recursion into mounts. */
+    /**
+     * Removes the container's directory. It holds only our own files (and the notify socket's
+     * directory); symlinks are removed, never followed, and nothing below is a mount on the host.
+     */
     public void remove(String id) throws StateException {
         Path dir = dir(id);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
+        try {
+            removeTree(dir);
         } catch (NoSuchFileException e) {
             // Already gone: removal is idempotent.
         } catch (IOException e) {
             throw new StateException("remove " + dir + ": " + e.getMessage());
         }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    removeTree(p);
+                } else {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        Files.deleteIfExists(dir);
     }
 }
