@@ -18,11 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "jni_errors.h"
+
 #define MESSAGE_MAX (1 << 20) /* the protocol's largest record */
 /* The kernel doubles it for bookkeeping; the skb overhead of one record fits in that. */
 #define SNDBUF_SIZE (MESSAGE_MAX + 65536)
 
-static void throw_errno(JNIEnv *env, const char *call, int err)
+void throw_errno(JNIEnv *env, const char *call, int err)
 {
 	char buf[256];
 	const char *text = strerror_r(err, buf, sizeof(buf));

@@ -10,26 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static void throw_errno(JNIEnv *env, const char *call, int err)
-{
-	char buf[256];
-	const char *text = strerror_r(err, buf, sizeof(buf));
-	jclass cls = (*env)->FindClass(env, "io/javarun/linux/ErrnoException");
-	jmethodID ctor;
-	jstring jcall, jtext;
-	jobject ex;
-
-	if (!cls)
-		return;
-	ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
-	jcall = (*env)->NewStringUTF(env, call);
-	jtext = (*env)->NewStringUTF(env, text);
-	if (!ctor || !jcall || !jtext)
-		return;
-	ex = (*env)->NewObject(env, cls, ctor, jcall, (jint)err, jtext);
-	if (ex)
-		(*env)->Throw(env, (jthrowable)ex);
-}
+#include "jni_errors.h"
 
 /* sockaddr for a path, or for an abstract name given as "@name"; its length, -1 if too long. */
 static socklen_t unix_addr(const char *path, struct sockaddr_un *addr)

@@ -13,26 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static void throw_errno(JNIEnv *env, const char *call, int err)
-{
-	char buf[256];
-	const char *text = strerror_r(err, buf, sizeof(buf));
-	jclass cls = (*env)->FindClass(env, "io/javarun/linux/ErrnoException");
-	jmethodID ctor;
-	jstring jcall, jtext;
-	jobject ex;
-
-	if (!cls)
-		return;
-	ctor = (*env)->GetMethodID(env, cls, "<init>", "(Ljava/lang/String;ILjava/lang/String;)V");
-	jcall = (*env)->NewStringUTF(env, call);
-	jtext = (*env)->NewStringUTF(env, text);
-	if (!ctor || !jcall || !jtext)
-		return;
-	ex = (*env)->NewObject(env, cls, ctor, jcall, (jint)err, jtext);
-	if (ex)
-		(*env)->Throw(env, (jthrowable)ex);
-}
+#include "jni_errors.h"
 
 JNIEXPORT jint JNICALL Java_io_javarun_linux_LinuxNative_unixListen(JNIEnv *env, jclass cls, jstring jpath)
 {
