@@ -67,14 +67,10 @@ public final class Containers {
 
     // ---------------------------------------------------------------- start
 
-    /** Releases a created container's init from the exec FIFO, then runs the poststart hooks. */
-    public void start(String id) throws OperationException {
-        start(id, null);
-    }
-
     /**
-     * start, relaying the container's sd_notify messages to {@code notifySocket} (the caller's
-     * NOTIFY_SOCKET, or null) until it is ready, as runc does.
+     * Releases a created container's init from the exec FIFO, then runs the poststart hooks. With
+     * {@code notifySocket} (the caller's NOTIFY_SOCKET, or null) it first waits until the
+     * container is ready, relaying its sd_notify messages, as runc does.
      */
     public void start(String id, String notifySocket) throws OperationException {
         final String op = "start";
@@ -92,7 +88,14 @@ public final class Containers {
                 throw new OperationException(op, id, "cannot start an already running container");
             }
             int notifyFd = notifySocket == null ? -1 : NotifyRelay.bind(store.dir(id));
-            releaseFifo(id, state);
+            try {
+                releaseFifo(id, state);
+            } catch (OperationException e) {
+                if (notifyFd >= 0) {
+                    LinuxNative.close(notifyFd);
+                }
+                throw e;
+            }
             if (notifyFd >= 0) {
                 NotifyRelay.relay(notifyFd, notifySocket, state.pid(), state.pidStartTime());
             }
