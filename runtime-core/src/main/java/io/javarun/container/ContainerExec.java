@@ -3,7 +3,6 @@ package io.javarun.container;
 import io.javarun.cgroups.CgroupException;
 import io.javarun.cgroups.ContainerCgroups;
 import io.javarun.linux.ErrnoException;
-import io.javarun.linux.LinuxNative;
 import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.StepException;
@@ -97,8 +96,7 @@ final class ContainerExec {
         }
         forwarder.forwardTo(pid);
         try {
-            int st = LinuxNative.waitpid(pid, false);
-            return LinuxNative.exited(st) ? LinuxNative.exitCode(st) : 128 + LinuxNative.termSignal(st);
+            return ChildProcess.awaitExitCode(pid);
         } catch (ErrnoException e) {
             throw new OperationException(op, r.id(), "wait for the process: " + e.getMessage());
         } finally {

@@ -6,6 +6,7 @@ import io.javarun.hooks.HookRunner;
 import io.javarun.json.Json;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
+import io.javarun.process.ChildProcess;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.Hooks;
 import io.javarun.spec.SpecParser;
@@ -452,8 +453,7 @@ public final class Containers {
         }
         int code;
         try {
-            int status = LinuxNative.waitpid(s.pid(), false);
-            code = LinuxNative.exited(status) ? LinuxNative.exitCode(status) : 128 + LinuxNative.termSignal(status);
+            code = ChildProcess.awaitExitCode(s.pid());
         } catch (ErrnoException e) {
             throw new OperationException("run", o.id(), "wait for the container process: " + e.getMessage());
         } finally {

@@ -105,10 +105,6 @@ public final class LinuxNative {
         return (status >> 8) & 0xff;
     }
 
-    public static boolean signaled(int status) {
-        return ((status & 0x7f) + 1) >> 1 > 0 && (status & 0x7f) != 0x7f;
-    }
-
     public static int termSignal(int status) {
         return status & 0x7f;
     }

@@ -9,6 +9,12 @@ public final class ChildProcess {
 
     private ChildProcess() {}
 
+    /** Waits for a child of ours and returns its exit code as a shell shows it (128+N for signal N). */
+    public static int awaitExitCode(int pid) throws ErrnoException {
+        int status = LinuxNative.waitpid(pid, false);
+        return LinuxNative.exited(status) ? LinuxNative.exitCode(status) : 128 + LinuxNative.termSignal(status);
+    }
+
     /** SIGKILL and reap a child of ours; a pid <= 0 (never created) is ignored. */
     public static void killAndReap(int pid) {
         if (pid <= 0) {

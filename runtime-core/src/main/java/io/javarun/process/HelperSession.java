@@ -56,11 +56,6 @@ public final class HelperSession implements AutoCloseable {
         return s;
     }
 
-    /** The pid of the process the helper forked, once PID has been received; -1 before. */
-    public int childPid() {
-        return childPid;
-    }
-
     /** Reads reports until PID; reaps the helper, which exits after sending it. */
     public int awaitPid() throws StepException {
         expect("PID");
