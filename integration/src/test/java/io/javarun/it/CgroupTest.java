@@ -68,7 +68,14 @@ class CgroupTest extends ItBase {
         h.delete("-f", id).ok();
         h.assertNothingLeft(id, b);
 
+        // The OOM killer picks the reader; but when the reaped reader has not exited yet, a second
+        // OOM in the same cgroup may pick the shell as well (seen with runc too): then the
+        // container itself ends with SIGKILL. Either way the reader must not survive.
         Result r = h.run(b, h.newId("cglimits"));
-        assertEquals("33554432\n33554432\nkilled\n", r.stdout(), "limits inside, and the 64 MiB reader was killed: " + r);
+        String out = r.stdout();
+        assertTrue(out.startsWith("33554432\n33554432\n"), "limits inside: " + r);
+        boolean readerKilled = out.equals("33554432\n33554432\nkilled\n") && r.exitCode() == 0;
+        boolean containerKilled = !out.contains("survived") && r.exitCode() == 128 + 9;
+        assertTrue(readerKilled || containerKilled, "the 64 MiB reader was OOM-killed: " + r);
     }
 }
