@@ -45,6 +45,7 @@ static const struct op_desc ops[] = {
 	{ "USER", 3, C, op_user },
 	{ "CAPS", 4, C, op_caps },
 	{ "NO_NEW_PRIVS", 0, C, op_no_new_privs },
+	{ "SECCOMP", -1, C, op_seccomp },
 	{ "UMASK", 1, C, op_umask },
 	{ "CHDIR", 1, C, op_chdir },
 	{ "ENV", 1, C, op_env },

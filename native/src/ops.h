@@ -76,6 +76,8 @@ int op_open_exec_fifo(char **a);
 int op_sync(char **a);
 /* net.c */
 int op_loopback_up(char **a);
+/* seccomp.c */
+int op_seccomp(char **a);
 /* console.c */
 int op_console_socket(char **a);
 int op_console(char **a);
