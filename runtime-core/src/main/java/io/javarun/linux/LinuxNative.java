@@ -149,4 +149,21 @@ public final class LinuxNative {
 
     /** Sends one datagram to {@code path} ("@name": an abstract socket, as systemd's may be). */
     public static native void sendDatagram(String path, byte[] message) throws ErrnoException;
+
+    // ---- seccomp (seccomp_jni.c)
+
+    /** pidfd_getfd: a close-on-exec copy of fd {@code targetFd} of process {@code pid}. */
+    public static native int pidfdGetfd(int pid, int targetFd) throws ErrnoException;
+
+    /**
+     * Connects a stream socket to {@code path} and sends {@code message} in one sendmsg with
+     * {@code fd} attached (SCM_RIGHTS), then closes the connection.
+     */
+    public static native void sendWithFd(String path, byte[] message, int fd) throws ErrnoException;
+
+    /** Whether the kernel knows every SECCOMP_FILTER_FLAG_* bit in {@code flags} (nothing is loaded). */
+    public static native boolean seccompFlagsSupported(int flags);
+
+    /** The version of libseccomp javarun-helper is built with, e.g. "2.5.4". */
+    public static native String libseccompVersion();
 }

@@ -18,6 +18,22 @@ public final class HelperSession implements AutoCloseable {
     private int childPid = -1;
     /** Set when handing over the plan failed: the helper died early, and its exit says why. */
     private ErrnoException sendFailed;
+    private SeccompReports seccomp;
+
+    /**
+     * What a SECCOMP op reports on its way (native/PROTOCOL.md): syscall names libseccomp does
+     * not know, and the listener fd of a filter with SCMP_ACT_NOTIFY rules.
+     */
+    public interface SeccompReports {
+        /** Names the helper skipped because libseccomp does not know them. */
+        void unknownSyscalls(List<String> names);
+
+        /**
+         * The filter's listener fd, a copy in this process that the caller of this method closes.
+         * The container process waits until this returns.
+         */
+        void listenerFd(int fd) throws StepException;
+    }
 
     private HelperSession(Plan plan, int fd, int helperPid) {
         this.plan = plan;
@@ -54,6 +70,11 @@ public final class HelperSession implements AutoCloseable {
             s.sendFailed = e;
         }
         return s;
+    }
+
+    /** Where the reports of a SECCOMP op go; without it, a listener fd is a protocol error. */
+    public void seccompReports(SeccompReports reports) {
+        this.seccomp = reports;
     }
 
     /** Reads reports until PID; reaps the helper, which exits after sending it. */
@@ -113,8 +134,64 @@ public final class HelperSession implements AutoCloseable {
         return m;
     }
 
-    /** The next report; ERR becomes a StepException; null at end of stream. */
+    /**
+     * The next report; ERR becomes a StepException; null at end of stream. The SECCOMP op's own
+     * reports are handled on the way and never returned.
+     */
     private List<String> next() throws StepException {
+        while (true) {
+            List<String> m = receive();
+            if (m == null) {
+                return null;
+            }
+            if (m.get(0).equals("SECCOMP_UNKNOWN")) {
+                if (seccomp != null) {
+                    seccomp.unknownSyscalls(m.subList(1, m.size()));
+                }
+            } else if (m.get(0).equals("SECCOMP_FD") && m.size() == 2) {
+                handOverListener(m.get(1));
+            } else {
+                return m;
+            }
+        }
+    }
+
+    /**
+     * The container process loaded a filter with a listener and waits: take a copy of its fd
+     * number {@code fdText} (pidfd_getfd, as runc: the process itself only writes the number),
+     * hand it on, and let the process go on.
+     */
+    private void handOverListener(String fdText) throws StepException {
+        if (seccomp == null || childPid <= 0) {
+            throw protocolError("unexpected SECCOMP_FD");
+        }
+        int fd;
+        try {
+            fd = LinuxNative.pidfdGetfd(childPid, Integer.parseInt(fdText));
+        } catch (NumberFormatException e) {
+            throw protocolError("bad SECCOMP_FD " + fdText);
+        } catch (ErrnoException e) {
+            throw new StepException("take the seccomp listener fd of process " + childPid, e.errno(),
+                    reason(e.errno(), ""), e.getMessage());
+        }
+        try {
+            seccomp.listenerFd(fd);
+        } finally {
+            try {
+                LinuxNative.close(fd);
+            } catch (ErrnoException e) {
+                // Our copy only: the agent has its own.
+            }
+        }
+        try {
+            go();
+        } catch (ErrnoException e) {
+            throw new StepException("let the container process go on", e.errno(), reason(e.errno(), ""), "");
+        }
+    }
+
+    /** One record as sent; ERR becomes a StepException; null at end of stream. */
+    private List<String> receive() throws StepException {
         byte[] raw;
         try {
             raw = LinuxNative.receiveMessage(fd);
