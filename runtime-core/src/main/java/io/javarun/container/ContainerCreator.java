@@ -13,6 +13,7 @@ import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.Plan;
 import io.javarun.process.StepException;
+import io.javarun.seccomp.SeccompHandOff;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.NamespaceType;
@@ -245,6 +246,11 @@ final class ContainerCreator {
                     String creating = Containers.stateJson(state, Status.CREATING);
                     HookRunner.runAll("prestart", spec.hooks().prestart(), creating);
                     HookRunner.runAll("createRuntime", spec.hooks().createRuntime(), creating);
+                }
+                if (spec.linux().seccomp() != null) {
+                    // As runc: the agent learns of the init while it is still "creating".
+                    session.seccompReports(SeccompHandOff.of(spec.linux().seccomp(), warnings, RuntimeVersion.SPEC,
+                            pid, new ContainerView(state, Status.CREATING).toOciState()));
                 }
                 if (spec.hooks().createContainer().isEmpty() && spec.hooks().startContainer().isEmpty()) {
                     session.go();

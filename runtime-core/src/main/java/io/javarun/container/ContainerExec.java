@@ -6,6 +6,7 @@ import io.javarun.linux.ErrnoException;
 import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.StepException;
+import io.javarun.seccomp.SeccompHandOff;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.Spec;
@@ -14,6 +15,7 @@ import io.javarun.spec.SpecValidator;
 import io.javarun.state.ContainerState;
 import io.javarun.state.StateException;
 import io.javarun.state.StateStore;
+import io.javarun.state.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,6 +71,11 @@ final class ContainerExec {
             pid = session.awaitPid();
             session.awaitSync(ExecPlanner.SYNC_EXEC);
             ContainerCgroups.fromPaths(state.cgroupPaths()).join(pid);
+            if (spec.linux().seccomp() != null) {
+                // As runc: the agent gets the exec's pid, and the container's state as running.
+                session.seccompReports(SeccompHandOff.of(spec.linux().seccomp(), warnings, RuntimeVersion.SPEC,
+                        pid, new ContainerView(state, Status.RUNNING).toOciState()));
+            }
             session.go();
             session.awaitExec();
             if (relay != null) {

@@ -35,7 +35,8 @@ final class ExecPlanner {
         if (proc.terminal()) {
             plan.add("set up the console", "CONSOLE");
         }
-        ProcessPlanner.planUpToExec(plan, proc, rootfs);
+        // The container's seccomp filter applies to every process in it, as with runc.
+        ProcessPlanner.planUpToExec(plan, proc, rootfs, linux.seccomp());
         plan.add("exec " + proc.args().get(0), "EXEC", proc.args());
         return plan;
     }

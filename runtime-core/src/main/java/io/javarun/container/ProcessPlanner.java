@@ -4,6 +4,8 @@ import io.javarun.process.CapabilityNames;
 import io.javarun.process.HostLimits;
 import io.javarun.process.Plan;
 import io.javarun.process.RlimitType;
+import io.javarun.seccomp.SeccompPlanner;
+import io.javarun.seccomp.SeccompProfile;
 import io.javarun.spec.ProcessSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,13 +16,17 @@ final class ProcessPlanner {
     private ProcessPlanner() {}
 
     /**
-     * Limits, capabilities, user and groups, umask, working directory, no_new_privs, environment
-     * and the executable's lookup, in runc's order: the bounding set is dropped while still root,
-     * capabilities are set after the user switch (which clears the effective set).
+     * Limits, capabilities, user and groups, umask, working directory, no_new_privs, environment,
+     * the executable's lookup and the seccomp filter, in runc's order: the bounding set is dropped
+     * while still root, capabilities are set after the user switch (which clears the effective
+     * set). The filter comes as late as it can, so that the fewest of our own syscalls run under
+     * it: last with no_new_privs; without it, loading a filter needs CAP_SYS_ADMIN, so before
+     * the capabilities are dropped.
      *
      * @param rootfs the container's rootfs on the host, for HOME from its /etc/passwd
+     * @param seccomp the container's linux.seccomp (exec processes get it too), or null
      */
-    static void planUpToExec(Plan plan, ProcessSpec proc, Path rootfs) {
+    static void planUpToExec(Plan plan, ProcessSpec proc, Path rootfs, SeccompProfile seccomp) {
         for (ProcessSpec.Rlimit r : proc.rlimits()) {
             int resource = RlimitType.number(r.type());
             long ours = HostLimits.hard(resource);
@@ -30,6 +36,9 @@ final class ProcessPlanner {
             plan.add("set " + r.type() + " to soft " + Long.toUnsignedString(r.soft()) + ", hard "
                     + Long.toUnsignedString(r.hard()) + hint, "RLIMIT", Integer.toString(resource),
                     Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
+        }
+        if (!proc.noNewPrivileges()) {
+            SeccompPlanner.plan(plan, seccomp);
         }
         ProcessSpec.Capabilities caps = proc.capabilities();
         plan.add("drop capabilities from the bounding set", "CAP_BOUNDING", capMask(caps == null ? null : caps.bounding()));
@@ -59,6 +68,9 @@ final class ProcessPlanner {
         }
         String path = proc.pathVariable();
         plan.add("find executable " + proc.args().get(0), "RESOLVE_EXEC", proc.args().get(0), path == null ? "" : path);
+        if (proc.noNewPrivileges()) {
+            SeccompPlanner.plan(plan, seccomp);
+        }
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.javarun.spec;
 
+import io.javarun.seccomp.SeccompProfile;
 import java.util.List;
 import java.util.Map;
 
-/** {@code linux}: namespaces, id mappings, devices, masks and the rest of the Linux-only settings. */
+/**
+ * {@code linux}: namespaces, id mappings, devices, masks and the rest of the Linux-only settings.
+ * {@code seccomp} is null when config.json has none.
+ */
 public record LinuxSpec(
         List<Namespace> namespaces,
         List<IdMapping> uidMappings,
@@ -15,7 +19,8 @@ public record LinuxSpec(
         List<String> maskedPaths,
         List<String> readonlyPaths,
         String rootfsPropagation,
-        List<TimeOffset> timeOffsets) {
+        List<TimeOffset> timeOffsets,
+        SeccompProfile seccomp) {
 
     /** {@code linux.resources.devices[]}: the device cgroup rules (part of {@link #resources()}). */
     public List<DeviceRule> deviceRules() {

@@ -4,6 +4,7 @@ import io.javarun.json.Json;
 import io.javarun.json.JsonCursor;
 import io.javarun.json.JsonException;
 import io.javarun.json.JsonShapeException;
+import io.javarun.seccomp.SeccompParser;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class SpecParser {
      */
     private static final String[] NOT_YET = {
         "process.apparmorProfile", "process.selinuxLabel", "process.ioPriority", "process.scheduler",
-        "process.execCPUAffinity", "linux.seccomp", "linux.mountLabel", "linux.intelRdt",
+        "process.execCPUAffinity", "linux.mountLabel", "linux.intelRdt",
         "linux.personality", "linux.memoryPolicy", "linux.netDevices",
     };
 
@@ -209,7 +210,8 @@ public final class SpecParser {
                 l.get("maskedPaths").asStringList(),
                 l.get("readonlyPaths").asStringList(),
                 l.get("rootfsPropagation").asString(""),
-                offsets);
+                offsets,
+                SeccompParser.parse(l.get("seccomp")));
     }
 
     /** linux.resources: parsed only when present, so a config without it costs nothing here. */

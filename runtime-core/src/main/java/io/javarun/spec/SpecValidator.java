@@ -3,6 +3,7 @@ package io.javarun.spec;
 import io.javarun.mount.RootfsPaths;
 import io.javarun.process.CapabilityNames;
 import io.javarun.process.RlimitType;
+import io.javarun.seccomp.SeccompValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,6 +84,9 @@ public final class SpecValidator {
             if (!t.clock().equals("monotonic") && !t.clock().equals("boottime")) {
                 throw ConfigException.field("linux.timeOffsets." + t.clock(), "unknown clock (monotonic or boottime)");
             }
+        }
+        if (linux.seccomp() != null) {
+            SeccompValidator.validate(linux.seccomp(), warnings);
         }
         hooks(spec.hooks());
     }

@@ -173,7 +173,6 @@ class SpecParserTest {
 
     static Stream<Arguments> notSupportedYet() {
         return Stream.of(
-                Arguments.of("linux", "seccomp", map("defaultAction", "SCMP_ACT_ERRNO", "syscalls", list()), "linux.seccomp"),
                 Arguments.of("process", "apparmorProfile", "docker-default", "process.apparmorProfile"),
                 Arguments.of("process", "selinuxLabel", "system_u:system_r:container_t:s0", "process.selinuxLabel"),
                 Arguments.of("linux", "intelRdt", map("closID", "guaranteed_group"), "linux.intelRdt"),
