@@ -2,6 +2,7 @@ package io.javarun.container;
 
 import io.javarun.mount.MountOptions;
 import io.javarun.process.CapabilityNames;
+import io.javarun.seccomp.SeccompFeatures;
 import io.javarun.spec.NamespaceType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +15,9 @@ import java.util.Map;
 
 /**
  * The runtime-spec Features structure `javarun features` prints, in runc's shape. It lists what
- * javarun implements now, so that callers do not send it what it would refuse: seccomp, AppArmor,
- * SELinux and cgroup v2 (whose device filter is still missing) are reported as absent until their
- * work lands.
+ * javarun implements now, so that callers do not send it what it would refuse: AppArmor, SELinux
+ * and cgroup v2 (whose device filter is still missing) are reported as absent until their work
+ * lands.
  */
 public final class RuntimeFeatures {
     private RuntimeFeatures() {}
@@ -42,7 +43,7 @@ public final class RuntimeFeatures {
         cgroup.put("systemd", false);
         cgroup.put("systemdUser", false);
         linux.put("cgroup", cgroup);
-        linux.put("seccomp", enabled(false));
+        linux.put("seccomp", SeccompFeatures.describe());
         linux.put("apparmor", enabled(false));
         linux.put("selinux", enabled(false));
         linux.put("intelRdt", enabled(false));
@@ -51,6 +52,10 @@ public final class RuntimeFeatures {
         linux.put("mountExtensions", idmap);
         f.put("linux", linux);
         Map<String, Object> annotations = new LinkedHashMap<>();
+        String libseccomp = SeccompFeatures.libseccompVersion();
+        if (libseccomp != null) {
+            annotations.put(SeccompFeatures.LIBSECCOMP_ANNOTATION, libseccomp);
+        }
         annotations.put("io.javarun.commit", RuntimeVersion.COMMIT);
         annotations.put("io.javarun.version", RuntimeVersion.VERSION);
         f.put("annotations", annotations);
