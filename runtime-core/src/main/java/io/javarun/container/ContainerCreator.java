@@ -13,7 +13,7 @@ import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.Plan;
 import io.javarun.process.StepException;
-import io.javarun.seccomp.SeccompHandOff;
+import io.javarun.seccomp.SeccompProfile;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.NamespaceType;
@@ -247,10 +247,11 @@ final class ContainerCreator {
                     HookRunner.runAll("prestart", spec.hooks().prestart(), creating);
                     HookRunner.runAll("createRuntime", spec.hooks().createRuntime(), creating);
                 }
-                if (spec.linux().seccomp() != null) {
+                SeccompProfile seccomp = spec.linux().seccomp();
+                if (seccomp != null) {
                     // As runc: the agent learns of the init while it is still "creating".
-                    session.seccompReports(SeccompHandOff.of(spec.linux().seccomp(), warnings, RuntimeVersion.SPEC,
-                            pid, new ContainerView(state, Status.CREATING).toOciState()));
+                    session.seccompReports(new ContainerView(state, Status.CREATING).seccompHandOff(seccomp, pid,
+                            warnings));
                 }
                 if (spec.hooks().createContainer().isEmpty() && spec.hooks().startContainer().isEmpty()) {
                     session.go();

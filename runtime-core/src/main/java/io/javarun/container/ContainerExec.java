@@ -6,7 +6,7 @@ import io.javarun.linux.ErrnoException;
 import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.StepException;
-import io.javarun.seccomp.SeccompHandOff;
+import io.javarun.seccomp.SeccompProfile;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.Spec;
@@ -71,10 +71,10 @@ final class ContainerExec {
             pid = session.awaitPid();
             session.awaitSync(ExecPlanner.SYNC_EXEC);
             ContainerCgroups.fromPaths(state.cgroupPaths()).join(pid);
-            if (spec.linux().seccomp() != null) {
+            SeccompProfile seccomp = spec.linux().seccomp();
+            if (seccomp != null) {
                 // As runc: the agent gets the exec's pid, and the container's state as running.
-                session.seccompReports(SeccompHandOff.of(spec.linux().seccomp(), warnings, RuntimeVersion.SPEC,
-                        pid, new ContainerView(state, Status.RUNNING).toOciState()));
+                session.seccompReports(new ContainerView(state, Status.RUNNING).seccompHandOff(seccomp, pid, warnings));
             }
             session.go();
             session.awaitExec();

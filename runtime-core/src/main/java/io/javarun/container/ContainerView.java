@@ -1,9 +1,12 @@
 package io.javarun.container;
 
+import io.javarun.seccomp.SeccompHandOff;
+import io.javarun.seccomp.SeccompProfile;
 import io.javarun.state.ContainerState;
 import io.javarun.state.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** A container's state as state and list show it: the stored state plus its current status. */
 public record ContainerView(ContainerState state, Status status) {
@@ -29,6 +32,17 @@ public record ContainerView(ContainerState state, Status status) {
             m.put("annotations", new LinkedHashMap<>(state.annotations()));
         }
         return m;
+    }
+
+    /**
+     * What takes the SECCOMP op's reports for process {@code pid} of this container: with a
+     * listener, its agent gets runc's ContainerProcessState with this view's OCI state (built only
+     * then: it costs reading the spec version's resource).
+     */
+    SeccompHandOff seccompHandOff(SeccompProfile p, int pid, Consumer<String> warnings) {
+        String message = p.usesNotify()
+                ? SeccompHandOff.processState(RuntimeVersion.SPEC, pid, p.listenerMetadata(), toOciState()) : "";
+        return new SeccompHandOff(warnings, p.listenerPath(), message);
     }
 
     /**

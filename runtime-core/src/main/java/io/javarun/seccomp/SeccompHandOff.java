@@ -27,24 +27,13 @@ public final class SeccompHandOff implements HelperSession.SeccompReports {
     private final byte[] message;
 
     /**
-     * @param message the ContainerProcessState JSON ({@link #processState}); unused when the
-     *     profile has no listener
+     * @param message the ContainerProcessState JSON ({@link #processState}); "" when the profile
+     *     has no listener (building it costs the runtime-spec version's resource read)
      */
     public SeccompHandOff(Consumer<String> warnings, String listenerPath, String message) {
         this.warnings = warnings;
         this.listenerPath = listenerPath;
         this.message = message.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The hand-off for a process of a container with profile {@code p}: {@code pid} is the
-     * process the filter is loaded in, {@code state} the container's OCI state (the agent gets
-     * them only when a rule uses SCMP_ACT_NOTIFY).
-     */
-    public static SeccompHandOff of(SeccompProfile p, Consumer<String> warnings, String ociVersion, int pid,
-            Map<String, Object> state) {
-        String message = p.usesNotify() ? processState(ociVersion, pid, p.listenerMetadata(), state) : "";
-        return new SeccompHandOff(warnings, p.listenerPath(), message);
     }
 
     /**
