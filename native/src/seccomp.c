@@ -6,6 +6,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,8 @@
 #include "sync.h"
 #include "util.h"
 
-/* default action, flags, architectures, optimisation level; then the rules. */
-#define FIXED_FIELDS 4
+/* default action, flags, architectures, optimisation level, ENOSYS stub; then the rules. */
+#define FIXED_FIELDS 5
 /* A syscall has six arguments, so a rule has at most six conditions on distinct ones. */
 #define MAX_CONDS 6
 /* Unknown names travel in records well below the send buffer's size. */
@@ -82,6 +83,10 @@ static int add_rule(scmp_filter_ctx ctx, char **a, size_t left, const char **unk
 
 	if (left < 3)
 		return fail_with(EINVAL, "SECCOMP rule \"%s\": fields missing", a[0]);
+	/* "-": a name with no rule of its own (its action is the default), which only counts
+	 * for the ENOSYS stub's highest syscall number. */
+	if (strcmp(a[1], "-") == 0)
+		return 3;
 	if (parse_u32("SECCOMP rule action", a[1], 16, &action) < 0
 	    || parse_u32("SECCOMP rule conditions", a[2], 10, &ncond) < 0)
 		return -1;
@@ -111,8 +116,152 @@ static int add_rule(scmp_filter_ctx ctx, char **a, size_t left, const char **unk
 	return (int)(3 + 4 * ncond);
 }
 
+/*
+ * The ENOSYS stub, runc's answer to profiles older than the kernel and libc: a syscall numbered
+ * above every syscall the profile names (per architecture listed) returns ENOSYS instead of
+ * the default action, so that libc falls back to an older call as it would on an older kernel
+ * (glibc's faccessat2 and clone3 fall back on ENOSYS only). It goes in front of libseccomp's
+ * program:
+ *
+ *	ld [arch]; jeq ARCH_1 -> S_1; ...; ja FILTER
+ *	S_i: ld [nr]; (checks of its kind, each jumping to ENOSYS or FILTER)
+ *	ENOSYS: ret ERRNO(ENOSYS)
+ *	FILTER: libseccomp's program
+ *
+ * At most 19 architectures of at most 4 instructions each: every jump fits in 8 bits.
+ */
+#define X32_BIT 0x40000000u
+#define STUB_MAX 128
+
+enum section_kind { PLAIN, S390_MUX, X86_64_ONLY, X32_ONLY, X86_64_AND_X32 };
+
+struct section {
+	uint32_t audit_arch; /* what the kernel reports: x32 is AUDIT_ARCH_X86_64 with X32_BIT in nr */
+	enum section_kind kind;
+	uint32_t max, max32;
+	unsigned start;
+};
+
+/* Instructions of a section, its load of the syscall number included. */
+static unsigned section_size(enum section_kind k)
+{
+	return k == PLAIN ? 2 : k == X86_64_AND_X32 ? 4 : 3;
+}
+
+/* The highest number any of names has on arch, or -1 when none resolves there. */
+static long highest_syscall(uint32_t arch, char **names, size_t n)
+{
+	long max = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int nr = seccomp_syscall_resolve_name_arch(arch, names[i]);
+
+		if (nr >= 0 && nr > max) /* pseudo numbers of other architectures are negative */
+			max = nr;
+	}
+	return max;
+}
+
+/* Fills stub from the architectures list (hex, comma-separated) and the rules' names. Returns
+ * its length, 0 when no architecture has a syscall of the profile, -1 on a bad list. */
+static int build_enosys_stub(struct sock_filter *stub, const char *archs, char **names, size_t nnames)
+{
+	struct section sec[24];
+	unsigned nsec = 0, pc, enosys, filter, i;
+	const char *p = archs;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		char tok[24];
+		uint32_t arch, native;
+		long max;
+
+		if (len == 0 || len >= sizeof(tok))
+			return fail_with(EINVAL, "SECCOMP architectures \"%s\": bad entry", archs);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		p += len + (p[len] == ',');
+		if (parse_u32("SECCOMP architecture", tok, 16, &arch) < 0)
+			return -1;
+		max = highest_syscall(arch, names, nnames);
+		if (max <= 0)
+			continue; /* as runc: an architecture with no syscall of the profile gets no check */
+		native = arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch;
+		for (i = 0; i < nsec && sec[i].audit_arch != native; i++)
+			;
+		if (i == nsec) {
+			if (nsec == sizeof(sec) / sizeof(sec[0]))
+				return fail_with(E2BIG, "SECCOMP: too many architectures for the ENOSYS stub");
+			sec[nsec++] = (struct section){ .audit_arch = native, .kind = PLAIN };
+			if (native == SCMP_ARCH_S390 || native == SCMP_ARCH_S390X)
+				sec[i].kind = S390_MUX;
+		}
+		if (arch == SCMP_ARCH_X32) {
+			sec[i].max32 = (uint32_t)max;
+			sec[i].kind = sec[i].kind == X86_64_ONLY ? X86_64_AND_X32 : X32_ONLY;
+		} else {
+			sec[i].max = (uint32_t)max;
+			if (native == SCMP_ARCH_X86_64)
+				sec[i].kind = sec[i].kind == X32_ONLY ? X86_64_AND_X32 : X86_64_ONLY;
+		}
+	}
+	if (nsec == 0)
+		return 0;
+	pc = 1 + nsec + 1;
+	for (i = 0; i < nsec; i++) {
+		sec[i].start = pc;
+		pc += section_size(sec[i].kind);
+	}
+	enosys = pc;
+	filter = pc + 1;
+	/* Offsets of conditional jumps count from the next instruction. */
+#define TO(target, at) ((unsigned char)((target) - (at) - 1))
+	pc = 0;
+	stub[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	for (i = 0; i < nsec; i++, pc++)
+		stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, sec[i].audit_arch, TO(sec[i].start, pc), 0);
+	stub[pc] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, filter - pc - 1);
+	pc++;
+	for (i = 0; i < nsec; i++) {
+		struct section *s = &sec[i];
+
+		stub[pc++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		switch (s->kind) {
+		case S390_MUX: /* nr 0 is s390's multiplexer: the kernel leaves an unknown number there */
+			stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, TO(enosys, pc), 0);
+			pc++;
+			break;
+		case X86_64_ONLY: /* an x32 call: the filter's business */
+			stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_BIT, TO(filter, pc), 0);
+			pc++;
+			break;
+		case X32_ONLY: /* an x86_64 call: the filter's business */
+			stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_BIT, 0, TO(filter, pc));
+			pc++;
+			s->max = s->max32;
+			break;
+		case X86_64_AND_X32: /* x32 calls check against the x32 maximum, one further */
+			stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, X32_BIT, 1, 0);
+			pc++;
+			stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, s->max, TO(enosys, pc), TO(filter, pc));
+			pc++;
+			s->max = s->max32;
+			break;
+		case PLAIN:
+			break;
+		}
+		stub[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, s->max, TO(enosys, pc), TO(filter, pc));
+		pc++;
+	}
+#undef TO
+	stub[pc++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	return (int)pc;
+}
+
 /* The program libseccomp generated, exported into memory: BPF instructions, *len of them. */
-static struct sock_filter *export_program(scmp_filter_ctx ctx, unsigned short *len)
+static struct sock_filter *export_program(scmp_filter_ctx ctx, const struct sock_filter *stub, unsigned nstub,
+					 unsigned short *len)
 {
 	struct sock_filter *prog;
 	off_t size;
@@ -129,22 +278,25 @@ static struct sock_filter *export_program(scmp_filter_ctx ctx, unsigned short *l
 		goto out;
 	}
 	size = lseek(fd, 0, SEEK_END);
-	if (size <= 0 || size % (off_t)sizeof(*prog) != 0 || size / (off_t)sizeof(*prog) > BPF_MAXINSNS) {
-		fail_with(size < 0 ? errno : E2BIG, "exported seccomp program of %lld bytes", (long long)size);
+	if (size <= 0 || size % (off_t)sizeof(*prog) != 0
+	    || size / (off_t)sizeof(*prog) + nstub > BPF_MAXINSNS) {
+		fail_with(size < 0 ? errno : E2BIG, "exported seccomp program of %lld bytes (+%u stub instructions)",
+			  (long long)size, nstub);
 		goto out;
 	}
-	prog = malloc((size_t)size);
+	prog = malloc((size_t)size + nstub * sizeof(*prog));
 	if (!prog) {
 		fail("malloc(%lld)", (long long)size);
 		goto out;
 	}
-	if (pread(fd, prog, (size_t)size, 0) != size) {
+	memcpy(prog, stub, nstub * sizeof(*prog));
+	if (pread(fd, prog + nstub, (size_t)size, 0) != size) {
 		fail("pread(exported seccomp program)");
 		free(prog);
 		goto out;
 	}
 	close(fd);
-	*len = (unsigned short)(size / (off_t)sizeof(*prog));
+	*len = (unsigned short)(size / (off_t)sizeof(*prog) + nstub);
 	return prog;
 out:
 	close(fd);
@@ -191,28 +343,33 @@ static int hand_over_listener(int fd)
 
 int op_seccomp(char **a)
 {
-	uint32_t def, flags, optimize;
+	static struct sock_filter stub[STUB_MAX];
+	uint32_t def, flags, optimize, enosys;
 	const char **unknown;
-	size_t n = 0, i, nunknown = 0;
+	char **names;
+	size_t n = 0, i, nunknown = 0, nnames = 0;
 	struct sock_filter *prog;
 	struct sock_fprog fprog;
 	unsigned short len;
 	scmp_filter_ctx ctx;
+	int rc, nstub = 0;
 	long fd;
-	int rc;
 
 	while (a[n])
 		n++;
 	if (n < FIXED_FIELDS)
 		return fail_with(EINVAL, "SECCOMP: %zu fields, expected at least %d", n, FIXED_FIELDS);
 	if (parse_u32("SECCOMP default action", a[0], 16, &def) < 0 || parse_u32("SECCOMP flags", a[1], 16, &flags) < 0
-	    || parse_u32("SECCOMP optimize", a[3], 10, &optimize) < 0)
+	    || parse_u32("SECCOMP optimize", a[3], 10, &optimize) < 0 || parse_u32("SECCOMP enosys", a[4], 10, &enosys) < 0)
 		return -1;
 	if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && st.syncfd < 0)
 		return fail_with(EINVAL, "SECCOMP with a listener after READY: nobody to hand it to");
 	unknown = calloc(n, sizeof(*unknown));
-	if (!unknown)
+	names = calloc(n, sizeof(*names));
+	if (!unknown || !names) {
+		free(unknown);
 		return fail("calloc(%zu names)", n);
+	}
 	ctx = seccomp_init(def);
 	if (!ctx)
 		return fail_with(EINVAL, "seccomp_init(%#x)", def);
@@ -231,15 +388,22 @@ int op_seccomp(char **a)
 
 		if (used < 0)
 			goto fail;
+		names[nnames++] = a[i];
 		i += (size_t)used;
 	}
 	if (nunknown)
 		report_unknown(unknown, nunknown);
-	prog = export_program(ctx, &len);
+	if (enosys) {
+		nstub = build_enosys_stub(stub, a[2], names, nnames);
+		if (nstub < 0)
+			goto fail;
+	}
+	prog = export_program(ctx, stub, (unsigned)nstub, &len);
 	if (!prog)
 		goto fail;
 	seccomp_release(ctx);
 	free(unknown);
+	free(names);
 
 	/* From here on, every syscall is the filter's to judge. */
 	fprog = (struct sock_fprog){ .len = len, .filter = prog };
@@ -254,5 +418,6 @@ int op_seccomp(char **a)
 fail:
 	seccomp_release(ctx);
 	free(unknown);
+	free(names);
 	return -1;
 }

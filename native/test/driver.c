@@ -1210,7 +1210,7 @@ static int test_seccomp_errno_args_unknown(void)
 	plan_seccomp_container(&p);
 	/* mkdir: EACCES; kill with signal 0 only: EPERM (the default errno); names libseccomp does
 	 * not know are reported and skipped; socketcall (x86 only) lands on the x86 part. */
-	OP(&p, "SECCOMP", ACT_ALLOW, "0", X86 "," X86_64, "0",
+	OP(&p, "SECCOMP", ACT_ALLOW, "0", X86 "," X86_64, "0", "0",
 	   "mkdir", ERRNO(0d), "0",
 	   "mkdirat", ERRNO(0d), "0",
 	   "no_such_syscall", ERRNO(0d), "0",
@@ -1237,7 +1237,7 @@ static int test_seccomp_kill(void)
 
 	plan_seccomp_container(&p);
 	/* Not uname: static glibc asks for the kernel's version before main. */
-	OP(&p, "SECCOMP", ACT_ALLOW, "0", "", "0", "sync", ACT_KILL_THREAD, "0");
+	OP(&p, "SECCOMP", ACT_ALLOW, "0", "", "0", "0", "sync", ACT_KILL_THREAD, "0");
 	OP(&p, "EXEC", "/bin/sh", "-c", "sync; echo sync=$?");
 	if (run_seccomp(&p, out, sizeof(out), err, sizeof(err), unknown, &code) < 0)
 		return -1;
@@ -1260,7 +1260,7 @@ static int test_seccomp_notify(void)
 	char link[64], target[64];
 
 	plan_seccomp_container(&p);
-	OP(&p, "SECCOMP", ACT_ALLOW, u(SECCOMP_FILTER_FLAG_NEW_LISTENER), "", "0",
+	OP(&p, "SECCOMP", ACT_ALLOW, u(SECCOMP_FILTER_FLAG_NEW_LISTENER), "", "0", "0",
 	   "mkdir", "7fc00000", "0", "mkdirat", "7fc00000", "0");
 	OP(&p, "EXEC", "/bin/sh", "-c", "mkdir /tmp/n; echo mkdir=$?");
 	if (start(&r, 0) < 0)
@@ -1313,6 +1313,25 @@ out:
 	return res;
 }
 
+/* The ENOSYS stub: above the highest syscall the profile names (here fanotify_mark, 301, named
+ * by a "-" entry that adds no rule), x86_64 syscalls get ENOSYS (setns, 308, for nsenter); below
+ * it the filter decides. */
+static int test_seccomp_enosys_stub(void)
+{
+	static char out[4096], err[4096], unknown[256];
+	struct plan p = { 0 };
+	int code;
+
+	plan_seccomp_container(&p);
+	OP(&p, "SECCOMP", ACT_ALLOW, "0", X86_64, "0", "1", "mkdir", ERRNO(0d), "0", "fanotify_mark", "-", "0");
+	OP(&p, "EXEC", "/bin/sh", "-c", "nsenter -t 1 -u true 2>&1; echo setns=$?; mkdir /tmp/d 2>&1; echo mkdir=$?");
+	if (run_seccomp(&p, out, sizeof(out), err, sizeof(err), unknown, &code) < 0)
+		return -1;
+	CHECK(code == 0 && strstr(out, "Function not implemented\nsetns=1\n")
+	      && strstr(out, "Permission denied\nmkdir=1\n"), "exit %d, output \"%s\", stderr \"%s\"", code, out, err);
+	return 0;
+}
+
 static int test_seccomp_errors(void)
 {
 	struct plan p = { 0 }, q = { 0 }, t = { 0 };
@@ -1320,19 +1339,19 @@ static int test_seccomp_errors(void)
 
 	/* An architecture libseccomp does not know. */
 	OP(&p, "CLONE", "0", "", "", "");
-	idx = OP(&p, "SECCOMP", ACT_ALLOW, "0", "1234", "0");
+	idx = OP(&p, "SECCOMP", ACT_ALLOW, "0", "1234", "0", "0");
 	OP(&p, "EXEC", "/bin/true");
 	if (run_failing(&p, idx, EINVAL, "seccomp_arch_add(0x1234)", 0, 1) < 0)
 		return -1;
 	/* A rule cut short. */
 	OP(&q, "CLONE", "0", "", "", "");
-	idx = OP(&q, "SECCOMP", ACT_ALLOW, "0", "", "0", "mkdir", ERRNO(01), "2", "0", "4", "0");
+	idx = OP(&q, "SECCOMP", ACT_ALLOW, "0", "", "0", "0", "mkdir", ERRNO(01), "2", "0", "4", "0");
 	OP(&q, "EXEC", "/bin/true");
 	if (run_failing(&q, idx, EINVAL, "bad field count", 0, 1) < 0)
 		return -1;
 	/* A rule with the default action: libseccomp refuses it (Java never plans one). */
 	OP(&t, "CLONE", "0", "", "", "");
-	idx = OP(&t, "SECCOMP", ERRNO(01), "0", "", "0", "mkdir", ERRNO(01), "0");
+	idx = OP(&t, "SECCOMP", ERRNO(01), "0", "", "0", "0", "mkdir", ERRNO(01), "0");
 	OP(&t, "EXEC", "/bin/true");
 	return run_failing(&t, idx, EACCES, "seccomp_rule_add_array(mkdir", 0, 1);
 }
@@ -1364,6 +1383,7 @@ static const struct {
 	  test_seccomp_errno_args_unknown },
 	{ "SECCOMP: kill-thread rule -> SIGSYS", test_seccomp_kill },
 	{ "SECCOMP: listener -> SECCOMP_FD, pidfd_getfd, GO, a notification answered", test_seccomp_notify },
+	{ "SECCOMP: ENOSYS stub above the profile's highest syscall", test_seccomp_enosys_stub },
 	{ "SECCOMP: bad architecture, short rule, rule with the default action -> ERR <index>",
 	  test_seccomp_errors },
 };

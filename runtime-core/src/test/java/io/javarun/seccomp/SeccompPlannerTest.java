@@ -33,7 +33,7 @@ class SeccompPlannerTest {
     private static List<List<String>> rules(Plan.Op op) {
         List<String> f = op.fields();
         List<List<String>> out = new ArrayList<>();
-        int i = 4;
+        int i = 5;
         while (i < f.size()) {
             int n = 3 + 4 * Integer.parseInt(f.get(i + 2));
             out.add(f.subList(i, i + n));
@@ -48,8 +48,8 @@ class SeccompPlannerTest {
         Plan.Op op = op(dockerLike());
         assertEquals(SeccompPlanner.OP, op.name());
         assertEquals("load the seccomp filter (7 rules)", op.step());
-        assertEquals(List.of(ERRNO_EPERM, "4", "c000003e,40000003,4000003e", "0"), op.fields().subList(0, 4),
-                "ERRNO(EPERM) by default; no flags given means SPEC_ALLOW, as runc 1.2");
+        assertEquals(List.of(ERRNO_EPERM, "4", "c000003e,40000003,4000003e", "0", "1"), op.fields().subList(0, 5),
+                "ERRNO(EPERM) by default; no flags given means SPEC_ALLOW, as runc 1.2; the ENOSYS stub");
         assertEquals(List.of(
                 List.of("read", ALLOW, "0"), List.of("write", ALLOW, "0"), List.of("openat", ALLOW, "0"),
                 List.of("close", ALLOW, "0"), List.of("execve", ALLOW, "0"),
@@ -63,10 +63,15 @@ class SeccompPlannerTest {
         // the default's EPERM: left out, as runc does (libseccomp would refuse it).
         syscall(s, 0).put("action", "SCMP_ACT_ERRNO");
         List<List<String>> rules = rules(op(s));
-        assertEquals(List.of(List.of("personality", ALLOW, "1", "0", "4", "ffffffff", "0"),
+        // Their names still count for the ENOSYS stub's highest syscall ("-": no rule).
+        assertEquals(List.of(List.of("read", "-", "0"), List.of("write", "-", "0"), List.of("openat", "-", "0"),
+                List.of("close", "-", "0"), List.of("execve", "-", "0"),
+                List.of("personality", ALLOW, "1", "0", "4", "ffffffff", "0"),
                 List.of("clone3", ERRNO_ENOSYS, "0")), rules);
+        assertEquals("load the seccomp filter (2 rules)", op(s).step());
         syscall(s, 2).put("errnoRet", 1L);
-        assertEquals(1, rules(op(s)).size(), "ERRNO(1) is the default too");
+        assertEquals(List.of(ALLOW, "-"), List.of(rules(op(s)).get(5).get(1), rules(op(s)).get(6).get(1)),
+                "ERRNO(1) is the default too");
     }
 
     @Test
@@ -82,6 +87,25 @@ class SeccompPlannerTest {
                 List.of("personality", ERRNO_EPERM, "1", "0", "4", "8", "0"),
                 List.of("personality", ERRNO_EPERM, "1", "0", "4", "20008", "0"),
                 List.of("socket", "50061", "2", "0", "4", "10", "0", "2", "7", "ff", "9")), rules(op(s)));
+    }
+
+    @Test
+    void theEnosysStubIsForRefusingDefaultsAndListedArchitectures() throws Exception {
+        Map<String, Object> s = dockerLike();
+        for (String refusing : List.of("SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP", "SCMP_ACT_ERRNO")) {
+            s.put("defaultAction", refusing);
+            assertEquals("1", op(s).fields().get(4), refusing);
+        }
+        for (String permissive : List.of("SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE")) {
+            s.put("defaultAction", permissive);
+            assertEquals("0", op(s).fields().get(4), permissive);
+        }
+        s.put("defaultAction", "SCMP_ACT_ERRNO");
+        s.put("defaultErrnoRet", 38L);
+        assertEquals("0", op(s).fields().get(4), "ENOSYS already");
+        s.remove("defaultErrnoRet");
+        s.remove("architectures");
+        assertEquals("0", op(s).fields().get(4), "runc: only for the architectures listed");
     }
 
     @Test
@@ -108,7 +132,7 @@ class SeccompPlannerTest {
         for (int i = 0; i < 32; i++) {
             names.add("s" + i);
         }
-        assertEquals("0", op(s).fields().get(3), "32 rules: a plain list, as runc");
+        assertEquals("0", op(s).fields().get(3), "32 rules: a plain list, as runc 1.2");
         names.add("s32");
         assertEquals("2", op(s).fields().get(3));
     }
