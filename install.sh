@@ -193,6 +193,30 @@ class_list() {
         -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main "$@" </dev/null >/dev/null 2>&1
 }
 
+# train_bundle DIR: the bundle the training runs create, the demo's with a small seccomp profile
+# added (an errno rule, an argument condition, a name libseccomp does not know and so a warning),
+# so that the classes a config with linux.seccomp needs are archived too: unarchived, they cost
+# ~10 ms of such a create. The demo bundle itself when python3 cannot write the copy.
+train_bundle() {
+    local dir=$1
+    mkdir -p "$dir"
+    if python3 - "$DEMO" > "$dir/config.json" 2>/dev/null <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1] + "/config.json"))
+config["root"]["path"] = sys.argv[1] + "/rootfs"
+config["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["kexec_load", "no_such_syscall"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+    {"names": ["personality"], "action": "SCMP_ACT_ERRNO",
+     "args": [{"index": 0, "value": 4294967294, "op": "SCMP_CMP_EQ"}]}]}
+json.dump(config, sys.stdout)
+PY
+    then
+        echo "$dir"
+    else
+        echo "$DEMO"
+    fi
+}
+
 stamp="$(sha256sum "$JAR" | cut -d' ' -f1) $(stat -c %Y "$JAR") $("$JAVA" -version 2>&1 | head -n 1) $JAVA"
 archive=$JSA
 [ "$JAVA_MAJOR" -ge 24 ] && archive=$AOT
@@ -206,7 +230,8 @@ elif [ "$JAVA_MAJOR" -ge 24 ]; then
     work=$(mktemp -d)
     train_id="javarun-train-$$"
     if timeout 120 "$JAVA" $JVM_FLAGS -XX:AOTCacheOutput="$work/javarun.aot" -Xlog:disable -Xlog:all=off \
-            -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main run --bundle "$DEMO" "$train_id" \
+            -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main run --bundle "$(train_bundle "$work/bundle")" \
+            "$train_id" \
             </dev/null >/dev/null 2>&1 \
         && "$JAVA" $JVM_FLAGS -XX:AOTCache="$work/javarun.aot" -XX:AOTMode=on -Xlog:disable -Xlog:all=off \
             -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main --version >/dev/null 2>&1; then
@@ -224,7 +249,7 @@ else
     work=$(mktemp -d)
     train_id="javarun-train-$$"
     # Failures are fine here: an error path loads classes too, and the archive is only a speed-up.
-    class_list "$work/1.lst" run --bundle "$DEMO" "$train_id" \
+    class_list "$work/1.lst" run --bundle "$(train_bundle "$work/bundle")" "$train_id" \
         || { "$BIN" delete --force "$train_id" >/dev/null 2>&1 || true; say "  (the demo 'run' failed while training: the archive covers less)"; }
     (cd "$work" && class_list "$work/2.lst" spec) || true
     class_list "$work/3.lst" --root "$work/root" state "$train_id" || true

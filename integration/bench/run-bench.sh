@@ -7,7 +7,9 @@
 # Measures (wall clock, median of N):
 #   - `run` of a container whose process is busybox `true` (create + start + wait + delete),
 #   - a cold CLI call that fails fast: `state <missing id>`,
-#   - `exec <id> true` into a running container (busybox `sleep`).
+#   - `exec <id> true` into a running container (busybox `sleep`),
+#   - `create` of a container with a Docker-shaped seccomp profile (docker-shaped-seccomp.py,
+#     some 340 rules) and memory, cpu and pids limits (its `delete` is not timed).
 # Prints a markdown table for the README. Each runtime gets its own --root; everything is removed
 # at the end. No test depends on these timings.
 set -euo pipefail
@@ -49,6 +51,22 @@ sed -z -E -i \
     -e 's/"args"[[:space:]]*:[[:space:]]*\[[^]]*\]/"args": ["true"]/' \
     "$bundle/config.json"
 grep -q '"args": \["true"\]' "$bundle/config.json" || die "could not edit $bundle/config.json"
+
+# A bundle with a seccomp profile of Docker's shape and resource limits, for create.
+sc_bundle=$work/sc-bundle
+mkdir -p "$sc_bundle"
+cp -a "$bundle/rootfs" "$sc_bundle/rootfs"
+"$HERE/docker-shaped-seccomp.py" > "$work/seccomp.json"
+python3 - "$bundle/config.json" "$work/seccomp.json" > "$sc_bundle/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["linux"]["seccomp"] = json.load(open(sys.argv[2]))
+config["linux"]["resources"].update({"memory": {"limit": 268435456}, "cpu": {"shares": 512},
+                                     "pids": {"limit": 100}})
+json.dump(config, sys.stdout, indent=2)
+PY
+sc_rules=$(python3 -c 'import json, sys; print(sum(len(r["names"]) for r in json.load(open(sys.argv[1]))["syscalls"]))' \
+    "$work/seccomp.json")
 
 # A second bundle whose process keeps running, for exec.
 svc_bundle=$work/svc-bundle
@@ -100,10 +118,13 @@ for round in $(seq 0 "$N"); do
         time_ms t_run 0 "$bin" --root "$work/root-$rt" run --bundle "$bundle" "$id"
         time_ms t_state 1 "$bin" --root "$work/root-$rt" state "bench-missing-$$"
         time_ms t_exec 0 "$bin" --root "$work/root-$rt" exec "$svc" true
+        time_ms t_create 0 "$bin" --root "$work/root-$rt" create --bundle "$sc_bundle" "$id-sc"
+        "$bin" --root "$work/root-$rt" delete --force "$id-sc" >/dev/null
         if [ "$round" -gt 0 ]; then
             record "run-$rt" "$t_run"
             record "state-$rt" "$t_state"
             record "exec-$rt" "$t_exec"
+            record "create-$rt" "$t_create"
         fi
     done
 done
@@ -115,6 +136,8 @@ state_runc=$(printf '%s' "${samples[state-runc]}" | median)
 state_javarun=$(printf '%s' "${samples[state-javarun]}" | median)
 exec_runc=$(printf '%s' "${samples[exec-runc]}" | median)
 exec_javarun=$(printf '%s' "${samples[exec-javarun]}" | median)
+create_runc=$(printf '%s' "${samples[create-runc]}" | median)
+create_javarun=$(printf '%s' "${samples[create-javarun]}" | median)
 
 cat <<EOF
 
@@ -125,4 +148,5 @@ Median of $N, $(nproc) CPUs, kernel $(uname -r), $(date -u +%Y-%m-%d):
 | \`run\` busybox \`true\` (create, start, wait, delete) | $run_runc | $run_javarun | $(ratio "$run_javarun" "$run_runc") |
 | cold CLI call: \`state <missing id>\` | $state_runc | $state_javarun | $(ratio "$state_javarun" "$state_runc") |
 | \`exec <id> true\` into a running container | $exec_runc | $exec_javarun | $(ratio "$exec_javarun" "$exec_runc") |
+| \`create\` with a Docker-shaped seccomp profile ($sc_rules rules) and resources | $create_runc | $create_javarun | $(ratio "$create_javarun" "$create_runc") |
 EOF
