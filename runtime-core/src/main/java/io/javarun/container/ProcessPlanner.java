@@ -37,7 +37,7 @@ final class ProcessPlanner {
                     + Long.toUnsignedString(r.hard()) + hint, "RLIMIT", Integer.toString(resource),
                     Long.toUnsignedString(r.soft()), Long.toUnsignedString(r.hard()));
         }
-        if (!proc.noNewPrivileges()) {
+        if (seccomp != null && !proc.noNewPrivileges()) {
             SeccompPlanner.plan(plan, seccomp);
         }
         ProcessSpec.Capabilities caps = proc.capabilities();
@@ -68,7 +68,7 @@ final class ProcessPlanner {
         }
         String path = proc.pathVariable();
         plan.add("find executable " + proc.args().get(0), "RESOLVE_EXEC", proc.args().get(0), path == null ? "" : path);
-        if (proc.noNewPrivileges()) {
+        if (seccomp != null && proc.noNewPrivileges()) {
             SeccompPlanner.plan(plan, seccomp);
         }
     }

@@ -1,6 +1,7 @@
 package io.javarun.seccomp;
 
 import io.javarun.spec.ConfigException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -104,7 +105,7 @@ public final class SeccompValidator {
         if (!path.startsWith("/")) {
             throw ConfigException.field("linux.seccomp.listenerPath", "must be an absolute path, got \"" + path + "\"");
         }
-        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             throw ConfigException.field("linux.seccomp.listenerPath", "longer than a unix socket path can be ("
                     + MAX_SOCKET_PATH + " bytes)");
         }

@@ -5,6 +5,7 @@ import io.javarun.json.JsonCursor;
 import io.javarun.json.JsonException;
 import io.javarun.json.JsonShapeException;
 import io.javarun.seccomp.SeccompParser;
+import io.javarun.seccomp.SeccompProfile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -211,7 +212,12 @@ public final class SpecParser {
                 l.get("readonlyPaths").asStringList(),
                 l.get("rootfsPropagation").asString(""),
                 offsets,
-                SeccompParser.parse(l.get("seccomp")));
+                seccomp(l.get("seccomp")));
+    }
+
+    /** linux.seccomp: likewise, a config without one does not even load the parser. */
+    private static SeccompProfile seccomp(JsonCursor s) throws JsonShapeException {
+        return s.isNull() ? null : SeccompParser.parse(s);
     }
 
     /** linux.resources: parsed only when present, so a config without it costs nothing here. */
