@@ -180,3 +180,18 @@ JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_copyUntilEnd(JNIEnv *en
 		}
 	}
 }
+
+/* ResizePty: the size a client asked for, set on the pty master (the slave sees it and its
+ * foreground process group gets SIGWINCH from the kernel). */
+JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_setWindowSize(JNIEnv *env, jclass cls, jint fd, jint rows,
+									jint cols)
+{
+	struct winsize ws;
+
+	(void)cls;
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	if (ioctl(fd, TIOCSWINSZ, &ws) < 0)
+		throw_errno(env, "ioctl(TIOCSWINSZ)", errno);
+}

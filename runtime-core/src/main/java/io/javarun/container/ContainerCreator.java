@@ -224,7 +224,7 @@ final class ContainerCreator {
             }
             HelperSession session;
             try {
-                session = HelperSession.start(plan, o.listenFds() + o.preserveFds());
+                session = HelperSession.start(plan, o.listenFds() + o.preserveFds(), o.stdio());
             } catch (ErrnoException e) {
                 throw fail("start the javarun helper: " + e.getMessage());
             }

@@ -7,6 +7,7 @@ import io.javarun.json.Json;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
 import io.javarun.process.ChildProcess;
+import io.javarun.process.Stdio;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.Hooks;
 import io.javarun.spec.SpecParser;
@@ -48,10 +49,17 @@ public final class Containers {
      * {@code preserveFds} ones follow.
      */
     public record CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-            boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket) {
+            boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket, Stdio stdio) {
+        /** The CLI's options: the container gets javarun's own stdio. */
+        public CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
+                boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket) {
+            this(id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, listenFds, notifySocket,
+                    Stdio.INHERIT);
+        }
+
         CreateOptions withConsoleSocket(String path) {
             return new CreateOptions(id, bundle, pidFile, path, noPivot, noNewKeyring, preserveFds, listenFds,
-                    notifySocket);
+                    notifySocket, stdio);
         }
     }
 
@@ -372,6 +380,29 @@ public final class Containers {
      * detached, else the process's exit code.
      */
     public int exec(ExecRequest r, SignalForwarder forwarder, TerminalRelayFactory terminals) throws OperationException {
+        ContainerState s = execTarget(r);
+        if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
+            TerminalRelay relay = openRelay("exec", r.id(), terminals);
+            try {
+                return new ContainerExec(store, warnings).exec(r.withConsoleSocket(relay.consoleSocket()), s, forwarder,
+                        relay);
+            } finally {
+                relay.close();
+            }
+        }
+        return new ContainerExec(store, warnings).exec(r, s, forwarder, null);
+    }
+
+    /**
+     * Starts a process in the container and returns its pid at once, without waiting (the shim's
+     * exec: its reaper collects the exit). Refused in a stopped or paused container, as exec is.
+     */
+    public int launchExec(ExecRequest r) throws OperationException {
+        return new ContainerExec(store, warnings).launch(r, execTarget(r), null);
+    }
+
+    /** The container an exec goes into, refused when stopped, or paused without ignorePaused. */
+    private ContainerState execTarget(ExecRequest r) throws OperationException {
         ContainerId.validate("exec", r.id());
         ContainerState s;
         try {
@@ -388,16 +419,7 @@ public final class Containers {
             throw new OperationException("exec", r.id(),
                     "cannot exec in a paused container (use --ignore-paused to override)");
         }
-        if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
-            TerminalRelay relay = openRelay("exec", r.id(), terminals);
-            try {
-                return new ContainerExec(store, warnings).exec(r.withConsoleSocket(relay.consoleSocket()), s, forwarder,
-                        relay);
-            } finally {
-                relay.close();
-            }
-        }
-        return new ContainerExec(store, warnings).exec(r, s, forwarder, null);
+        return s;
     }
 
     // ---------------------------------------------------------------- run
@@ -587,6 +609,20 @@ public final class Containers {
             return ContainerStats.event(id, ContainerCgroups.fromPaths(s.cgroupPaths()));
         } catch (StateException e) {
             throw new OperationException("events", id, e.getMessage());
+        }
+    }
+
+    /** Whether there is state for {@code id} under this root. */
+    public boolean exists(String id) {
+        return store.exists(id);
+    }
+
+    /** Whether the container is frozen (pause). */
+    public boolean isPaused(String id) {
+        try {
+            return status(store.read(id)) == Status.PAUSED;
+        } catch (StateException e) {
+            return false;
         }
     }
 
