@@ -33,12 +33,12 @@ JNIEXPORT jint JNICALL Java_io_javarun_linux_LinuxNative_unixListen(JNIEnv *env,
 	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0
-	    || listen(fd, 1) < 0) {
+	    || listen(fd, 16) < 0) {
 		err = errno;
 		if (fd >= 0)
 			close(fd);
 		(*env)->ReleaseStringUTFChars(env, jpath, path);
-		throw_errno(env, "console socket", err);
+		throw_errno(env, "listen on unix socket", err);
 		return -1;
 	}
 	(*env)->ReleaseStringUTFChars(env, jpath, path);
