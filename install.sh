@@ -2,7 +2,8 @@
 # Installs javarun on Debian 12 (run as root, from anywhere):
 #   - missing build and run dependencies (apt-get),
 #   - builds the repository this script lives in (mvn -B -q -DskipTests package),
-#   - installs the jar, the native helper and JNI library, the launcher /usr/local/bin/javarun,
+#   - installs the jars, the native helper and JNI library, the launchers /usr/local/bin/javarun
+#     and /usr/local/bin/containerd-shim-javarun-v2 (containerd's runtime io.containerd.javarun.v2),
 #   - trains a class archive for faster start-up (an AOT cache on JDK 24+, AppCDS before),
 #   - builds a busybox demo bundle in /var/lib/javarun/demo and runs it.
 # Idempotent: run it again after pulling changes.
@@ -12,6 +13,8 @@ REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 SHARE=/usr/local/share/javarun
 LIBEXEC=/usr/local/libexec/javarun
 BIN=/usr/local/bin/javarun
+SHIM_BIN=/usr/local/bin/containerd-shim-javarun-v2
+SHIM_JAR=$SHARE/containerd-shim-javarun-v2.jar
 DEMO=/var/lib/javarun/demo
 JAR=$SHARE/javarun.jar
 JSA=$SHARE/javarun.jsa
@@ -121,7 +124,8 @@ say "running javarun with $JAVA (Java $JAVA_MAJOR)"
 begin "building javarun (mvn -B -q -DskipTests package in $REPO)" \
     "run 'cd $REPO && mvn -B -DskipTests package' to see the full build output"
 (cd "$REPO" && mvn -B -q -Dstyle.color=never -DskipTests package)
-for f in "$REPO/runtime-core/target/javarun.jar" "$REPO/native/build/javarun-helper" "$REPO/native/build/libjavarun.so"; do
+for f in "$REPO/runtime-core/target/javarun.jar" "$REPO/shim/target/containerd-shim-javarun-v2.jar" \
+        "$REPO/native/build/javarun-helper" "$REPO/native/build/libjavarun.so"; do
     [ -f "$f" ] || { hint="the build succeeded but did not produce $f: check the module's pom.xml / Makefile"; false; }
 done
 
@@ -159,6 +163,18 @@ EOF
 chmod 0755 "$launcher"
 mv -f "$launcher" "$BIN"
 "$BIN" --version >/dev/null || { hint="'$BIN --version' fails: run it to see why"; false; }
+
+# The shim: its jar, and its launcher from the template (the daemon's own JVM flags are in it).
+install -m 0644 -o root -g root "$REPO/shim/target/containerd-shim-javarun-v2.jar" "$SHIM_JAR.new"
+mv -f "$SHIM_JAR.new" "$SHIM_JAR"
+shim_launcher=$(mktemp "$SHIM_BIN.XXXXXX")
+SHIM_JVM_FLAGS="-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto"
+[ "$JAVA_MAJOR" -ge 24 ] && SHIM_JVM_FLAGS="$SHIM_JVM_FLAGS --enable-native-access=ALL-UNNAMED"
+sed -e "s|@JAVA@|$JAVA|" -e "s|@JAR@|$SHIM_JAR|" -e "s|@LIBEXEC@|$LIBEXEC|" -e "s|@JVM_FLAGS@|$SHIM_JVM_FLAGS|" \
+    "$REPO/shim/src/main/sh/containerd-shim-javarun-v2.in" > "$shim_launcher"
+chmod 0755 "$shim_launcher"
+mv -f "$shim_launcher" "$SHIM_BIN"
+"$SHIM_BIN" -v >/dev/null || { hint="'$SHIM_BIN -v' fails: run it to see why"; false; }
 
 # ---------------------------------------------------------------------------------------------
 # Demo bundle (rootfs from Debian's busybox-static, config from javarun spec)
@@ -267,3 +283,4 @@ fi
 
 trap - ERR
 say "done: javarun is installed at $BIN ($("$BIN" --version | head -n 1))"
+say "      containerd's runtime io.containerd.javarun.v2 is $SHIM_BIN (see README: containerd and Kubernetes)"

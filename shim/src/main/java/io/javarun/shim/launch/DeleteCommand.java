@@ -8,6 +8,8 @@ import io.javarun.linux.LinuxNative;
 import io.javarun.protos.task.DeleteResponse;
 import io.javarun.shim.task.BundleFiles;
 import io.javarun.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -21,6 +23,21 @@ final class DeleteCommand {
     private static final int SIGKILL_STATUS = 128 + 9;
 
     private DeleteCommand() {}
+
+    /** A daemon killed outright leaves its socket file: removed once nothing answers there. */
+    private static void removeDeadSocket(Path bundle, Consumer<String> log) {
+        try {
+            String address = Files.readString(bundle.resolve("address")).trim();
+            if (address.startsWith("unix://")) {
+                Path socket = Path.of(address.substring("unix://".length()));
+                if (Files.exists(socket) && !ShimSocket.isLive(socket)) {
+                    Files.deleteIfExists(socket);
+                }
+            }
+        } catch (IOException e) {
+            // No address recorded (start never finished), or already gone.
+        }
+    }
 
     static DeleteResponse run(ShimFlags f, Path defaultStateBase, Consumer<String> log) {
         Path bundle = f.bundle().isEmpty() ? Path.of("").toAbsolutePath() : Path.of(f.bundle());
@@ -39,6 +56,7 @@ final class DeleteCommand {
         } catch (ErrnoException e) {
             // EINVAL: not mounted (the daemon unmounted it, or it never was): fine.
         }
+        removeDeadSocket(bundle, log);
         long[] exit = BundleFiles.initExit(bundle);
         Instant now = Instant.now();
         return DeleteResponse.newBuilder()

@@ -415,27 +415,33 @@ public final class TaskServer implements TaskService {
 
     @Override
     public Empty pause(CallContext ctx, PauseRequest r) throws Exception {
-        ShimContainer c = container(r.getId());
-        try {
-            c.runtime.pause(c.id);
-        } catch (OperationException e) {
-            throw failed(e);
-        }
-        events.publish("/tasks/paused", "containerd.events.TaskPaused",
-                TaskPaused.newBuilder().setContainerId(c.id).build());
-        return Empty.getDefaultInstance();
+        return freeze(r.getId(), true);
     }
 
     @Override
     public Empty resume(CallContext ctx, ResumeRequest r) throws Exception {
-        ShimContainer c = container(r.getId());
+        return freeze(r.getId(), false);
+    }
+
+    /** Pause (freeze) or resume (thaw) the container, then tell containerd. */
+    private Empty freeze(String id, boolean pause) throws TtrpcException {
+        ShimContainer c = container(id);
         try {
-            c.runtime.resume(c.id);
+            if (pause) {
+                c.runtime.pause(c.id);
+            } else {
+                c.runtime.resume(c.id);
+            }
         } catch (OperationException e) {
             throw failed(e);
         }
-        events.publish("/tasks/resumed", "containerd.events.TaskResumed",
-                TaskResumed.newBuilder().setContainerId(c.id).build());
+        if (pause) {
+            events.publish("/tasks/paused", "containerd.events.TaskPaused",
+                    TaskPaused.newBuilder().setContainerId(c.id).build());
+        } else {
+            events.publish("/tasks/resumed", "containerd.events.TaskResumed",
+                    TaskResumed.newBuilder().setContainerId(c.id).build());
+        }
         return Empty.getDefaultInstance();
     }
 

@@ -1,0 +1,235 @@
+package io.javarun.it.shim;
+
+import io.javarun.it.Procs;
+import io.javarun.it.Repo;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real containerd (Debian's) on private paths: its own root, state, sockets and namespace, with
+ * containerd-shim-javarun-v2 on its PATH pointing at this build. The busybox image is imported
+ * from an OCI archive built offline. {@link #close()} stops it and removes everything it made.
+ */
+public final class Containerd implements AutoCloseable {
+    public static final String IMAGE = "docker.io/javarun/busybox:test";
+    public static final String JAVARUN = "io.containerd.javarun.v2";
+    public static final String RUNC = "io.containerd.runc.v2";
+    /** Where the shim keeps task state by default (as runc's shim uses /run/containerd/runc). */
+    public static final Path SHIM_STATE = Path.of("/run/containerd/javarun");
+
+    private final Path dir;
+    private final String namespace;
+    private final Process process;
+
+    private Containerd(Path dir, String namespace, Process process) {
+        this.dir = dir;
+        this.namespace = namespace;
+        this.process = process;
+    }
+
+    /** Starts containerd and imports the test image. */
+    public static Containerd start() throws IOException, InterruptedException {
+        long pid = ProcessHandle.current().pid();
+        // Short: containerd's sockets and the shim's must stay under 108 bytes.
+        Path dir = Path.of("/tmp/jrit-" + pid);
+        Procs.runUnchecked(Path.of("/"), "rm", "-rf", "--one-file-system", dir.toString());
+        Files.createDirectories(dir.resolve("bin"));
+        writeLauncher(dir.resolve("bin/containerd-shim-javarun-v2"));
+        Files.writeString(dir.resolve("config.toml"), "version = 2\n"
+                + "root = \"" + dir.resolve("root") + "\"\n"
+                + "state = \"" + dir.resolve("state") + "\"\n"
+                + "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
+                + "[grpc]\n  address = \"" + dir.resolve("c.sock") + "\"\n"
+                + "[ttrpc]\n  address = \"" + dir.resolve("c.sock.ttrpc") + "\"\n");
+        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", dir.resolve("config.toml").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile());
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        Process p = pb.start();
+        Containerd c = new Containerd(dir, "jrit" + pid, p);
+        for (int i = 0; i < 100 && !Files.exists(dir.resolve("c.sock")); i++) {
+            Thread.sleep(50);
+        }
+        if (!Files.exists(dir.resolve("c.sock"))) {
+            c.close();
+            throw new AssertionError("containerd did not start: " + Files.readString(dir.resolve("containerd.log")));
+        }
+        Path image = dir.resolve("busybox.tar");
+        Procs.run(Path.of("/"), Repo.root().resolve("integration/image/build-busybox-image.sh").toString(),
+                image.toString(), IMAGE);
+        c.ctr("images", "import", image.toString()).ok();
+        return c;
+    }
+
+    /** The launcher as install.sh writes it, but over this build's jar and native parts. */
+    private static void writeLauncher(Path file) throws IOException {
+        Path repo = Repo.root();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String text = Files.readString(repo.resolve("shim/src/main/sh/containerd-shim-javarun-v2.in"))
+                .replace("@JAVA@", java)
+                .replace("@JAR@", repo.resolve("shim/target/containerd-shim-javarun-v2.jar").toString())
+                .replace("@LIBEXEC@", repo.resolve("native/build").toString())
+                .replace("@JVM_FLAGS@", "-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto");
+        Files.writeString(file, text);
+        file.toFile().setExecutable(true);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The task state the shim keeps for this namespace. */
+    public Path shimState() {
+        return SHIM_STATE.resolve(namespace);
+    }
+
+    /** One ctr call in our namespace; output captured, at most 60 s. */
+    public Out ctr(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString(), "-n", namespace));
+        cmd.addAll(List.of(args));
+        return Out.of(cmd, null);
+    }
+
+    /** A ctr call with a pseudo-terminal as its stdio (script(1)), for -t. */
+    public Out ctrOnTty(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString(), "-n", namespace));
+        cmd.addAll(List.of(args));
+        StringBuilder line = new StringBuilder();
+        for (String a : cmd) {
+            line.append('\'').append(a.replace("'", "'\\''")).append("' ");
+        }
+        return Out.of(List.of("script", "-qec", line.toString(), "/dev/null"), null);
+    }
+
+    /** A long-running ctr (events): its output goes to {@code out}. */
+    public Process ctrInBackground(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString(), "-n", namespace));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(dir.resolve("containerd.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * Stops containerd (the process we started), removes whatever tasks, containers and shims of
+     * our namespace are left, their cgroups (containerd's default path: /NAMESPACE/ID) and our
+     * directories, never across a mount.
+     */
+    @Override
+    public void close() {
+        for (String id : ctr("tasks", "ls", "-q").text().split("\n")) {
+            if (!id.isBlank()) {
+                ctr("tasks", "kill", "-s", "KILL", id.trim());
+                ctr("tasks", "rm", "-f", id.trim());
+            }
+        }
+        for (String id : ctr("containers", "ls", "-q").text().split("\n")) {
+            if (!id.isBlank()) {
+                ctr("containers", "rm", id.trim());
+            }
+        }
+        ctr("images", "rm", IMAGE);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String mount : mountsUnder(dir)) {
+            Procs.runUnchecked(Path.of("/"), "umount", "-l", mount);
+        }
+        Procs.runUnchecked(Path.of("/"), "rm", "-rf", "--one-file-system", dir.toString());
+        try {
+            Files.deleteIfExists(shimState());
+        } catch (IOException e) {
+            // Not empty: a test's assertion reports what is left.
+        }
+        for (Path controller : cgroupControllers()) {
+            Path ours = controller.resolve(namespace);
+            if (Files.isDirectory(ours)) {
+                Procs.runUnchecked(Path.of("/"), "find", ours.toString(), "-depth", "-type", "d", "-exec", "rmdir",
+                        "{}", ";");
+            }
+        }
+    }
+
+    /** Mount points under {@code dir}, deepest first. */
+    static List<String> mountsUnder(Path dir) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                String target = line.split(" ")[4];
+                if (target.startsWith(dir + "/")) {
+                    out.add(0, target);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    static List<Path> cgroupControllers() {
+        List<Path> out = new ArrayList<>();
+        try (var ds = Files.newDirectoryStream(Path.of("/sys/fs/cgroup"))) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p) && !Files.isSymbolicLink(p)) {
+                    out.add(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** A finished command: exit code and merged output. */
+    public record Out(List<String> command, int exitCode, String text) {
+        static Out of(List<String> cmd, Path stdin) {
+            try {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                byte[] bytes = p.getInputStream().readAllBytes();
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("timed out: " + String.join(" ", cmd));
+                }
+                return new Out(cmd, p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        public Out ok() {
+            if (exitCode != 0) {
+                throw new AssertionError(this.toString());
+            }
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", command) + "\n  exit code: " + exitCode + "\n  output: " + text;
+        }
+    }
+}
