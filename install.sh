@@ -15,6 +15,7 @@ LIBEXEC=/usr/local/libexec/javarun
 BIN=/usr/local/bin/javarun
 SHIM_BIN=/usr/local/bin/containerd-shim-javarun-v2
 SHIM_JAR=$SHARE/containerd-shim-javarun-v2.jar
+SHIM_CDS=/var/cache/javarun/shim
 DEMO=/var/lib/javarun/demo
 JAR=$SHARE/javarun.jar
 JSA=$SHARE/javarun.jsa
@@ -170,7 +171,15 @@ mv -f "$SHIM_JAR.new" "$SHIM_JAR"
 shim_launcher=$(mktemp "$SHIM_BIN.XXXXXX")
 SHIM_JVM_FLAGS="-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto"
 [ "$JAVA_MAJOR" -ge 24 ] && SHIM_JVM_FLAGS="$SHIM_JVM_FLAGS --enable-native-access=ALL-UNNAMED"
-sed -e "s|@JAVA@|$JAVA|" -e "s|@JAR@|$SHIM_JAR|" -e "s|@LIBEXEC@|$LIBEXEC|" -e "s|@JVM_FLAGS@|$SHIM_JVM_FLAGS|" \
+# Its class-data archives are made by the shim's first runs; a new jar or JVM needs new ones.
+install -d -m 0700 -o root -g root "$SHIM_CDS"
+shim_stamp="$(sha256sum "$SHIM_JAR" | cut -d' ' -f1) $JAVA"
+if [ "$(cat "$SHIM_CDS/stamp" 2>/dev/null)" != "$shim_stamp" ]; then
+    rm -f "$SHIM_CDS"/*.jsa "$SHIM_CDS"/*.jsa.tmp.*
+    echo "$shim_stamp" > "$SHIM_CDS/stamp"
+fi
+sed -e "s|@JAVA@|$JAVA|" -e "s|@JAVA_MAJOR@|$JAVA_MAJOR|" -e "s|@JAR@|$SHIM_JAR|" -e "s|@LIBEXEC@|$LIBEXEC|" \
+    -e "s|@JVM_FLAGS@|$SHIM_JVM_FLAGS|" -e "s|@CDS_DIR@|$SHIM_CDS|" \
     "$REPO/shim/src/main/sh/containerd-shim-javarun-v2.in" > "$shim_launcher"
 chmod 0755 "$shim_launcher"
 mv -f "$shim_launcher" "$SHIM_BIN"

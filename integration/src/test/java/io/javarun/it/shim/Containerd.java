@@ -40,6 +40,8 @@ public final class Containerd implements AutoCloseable {
         Path dir = Path.of("/tmp/jrit-" + pid);
         Procs.runUnchecked(Path.of("/"), "rm", "-rf", "--one-file-system", dir.toString());
         Files.createDirectories(dir.resolve("bin"));
+        // The shim's class-data archives: made by its first runs, as in an installed shim.
+        Files.createDirectories(dir.resolve("cds"));
         writeLauncher(dir.resolve("bin/containerd-shim-javarun-v2"));
         Files.writeString(dir.resolve("config.toml"), "version = 2\n"
                 + "root = \"" + dir.resolve("root") + "\"\n"
@@ -72,6 +74,8 @@ public final class Containerd implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String text = Files.readString(repo.resolve("shim/src/main/sh/containerd-shim-javarun-v2.in"))
                 .replace("@JAVA@", java)
+                .replace("@JAVA_MAJOR@", Integer.toString(java.lang.Runtime.version().feature()))
+                .replace("@CDS_DIR@", file.getParent().resolveSibling("cds").toString())
                 .replace("@JAR@", repo.resolve("shim/target/containerd-shim-javarun-v2.jar").toString())
                 .replace("@LIBEXEC@", repo.resolve("native/build").toString())
                 .replace("@JVM_FLAGS@", "-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto");

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# containerd benchmark: io.containerd.javarun.v2 against io.containerd.runc.v2 under a private
+# containerd (Debian's), through ctr, alternating, as root.
+#
+#   integration/bench/shim-bench.sh          # N=20 rounds, the installed shim
+#   N=50 SHIM_DIR=/dir/with/containerd-shim-javarun-v2 integration/bench/shim-bench.sh
+#
+# Measures (wall clock, median of N):
+#   - `ctr run --rm` of busybox `true`: a cold shim each time (start, create, start, wait, delete),
+#   - `ctr task exec` of `true` into a running task (the shim already up: this is where javarun's
+#     in-process exec competes with runc's shim spawning `runc exec`),
+#   - the resident memory (RSS) of one shim serving one running task.
+# Prints a markdown table. containerd, its state and everything else are removed at the end.
+set -euo pipefail
+
+N=${N:-20}
+SHIM_DIR=${SHIM_DIR:-$(dirname "$(command -v containerd-shim-javarun-v2 || echo /usr/local/bin/x)")}
+HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+
+die() { echo "shim-bench: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "run as root"
+[ -x "$SHIM_DIR/containerd-shim-javarun-v2" ] || die "containerd-shim-javarun-v2 not found: run ./install.sh, or set SHIM_DIR"
+command -v containerd >/dev/null || die "containerd not found: apt-get install containerd"
+[[ "$N" =~ ^[1-9][0-9]*$ ]] || die "N must be a positive integer"
+
+work=$(mktemp -d /tmp/jrb.XXXXXX)
+ns=bench$$
+sock=$work/c.sock
+ctr() { command ctr -a "$sock" -n "$ns" "$@"; }
+cpid=
+cleanup() {
+    set +e
+    for id in $(ctr tasks ls -q 2>/dev/null); do ctr tasks kill -s KILL "$id" >/dev/null 2>&1; sleep 0.2; ctr tasks rm -f "$id" >/dev/null 2>&1; done
+    for id in $(ctr containers ls -q 2>/dev/null); do ctr containers rm "$id" >/dev/null 2>&1; done
+    [ -n "$cpid" ] && kill "$cpid" && wait "$cpid" 2>/dev/null
+    for m in $(awk -v d="$work/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do umount -l "$m"; done
+    rm -rf --one-file-system "$work"
+    for c in /sys/fs/cgroup/*/"$ns"; do [ -d "$c" ] && find "$c" -depth -type d -exec rmdir {} \; 2>/dev/null; done
+    rmdir /run/containerd/javarun/"$ns" 2>/dev/null
+}
+trap cleanup EXIT
+
+cat > "$work/config.toml" <<TOML
+version = 2
+root = "$work/root"
+state = "$work/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+TOML
+PATH=$SHIM_DIR:$PATH containerd --config "$work/config.toml" >"$work/containerd.log" 2>&1 &
+cpid=$!
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+[ -S "$sock" ] || die "containerd did not start: $(cat "$work/containerd.log")"
+"$HERE/../image/build-busybox-image.sh" "$work/busybox.tar" docker.io/javarun/busybox:bench
+ctr images import "$work/busybox.tar" >/dev/null
+image=docker.io/javarun/busybox:bench
+
+now_ns() { date +%s%N; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+ms() { awk -v ns="$1" 'BEGIN {printf "%.1f", ns / 1000000}'; }
+
+declare -A runs execs
+for rt in runc javarun; do runs[$rt]=""; execs[$rt]=""; done
+runtime() { [ "$1" = runc ] && echo io.containerd.runc.v2 || echo io.containerd.javarun.v2; }
+
+# Warm-up: one of each, not counted (page cache, first containerd snapshot).
+for rt in runc javarun; do ctr run --rm --runtime "$(runtime $rt)" "$image" "warm-$rt" true; done
+
+for i in $(seq "$N"); do
+    for rt in runc javarun; do
+        t0=$(now_ns); ctr run --rm --runtime "$(runtime $rt)" "$image" "r-$rt-$i" true; t1=$(now_ns)
+        runs[$rt]+="$((t1 - t0))"$'\n'
+    done
+done
+
+for rt in runc javarun; do
+    ctr run -d --runtime "$(runtime $rt)" "$image" "svc-$rt" sleep 100000
+done
+for i in $(seq "$N"); do
+    for rt in runc javarun; do
+        t0=$(now_ns); ctr tasks exec --exec-id "e$i" "svc-$rt" true; t1=$(now_ns)
+        execs[$rt]+="$((t1 - t0))"$'\n'
+    done
+done
+rss() { # the shim process serving task $1: its RSS in MiB
+    local pid
+    pid=$(ps -eo pid=,args= | awk -v id="$1" '$0 ~ ("-id " id " ") && $0 ~ /shim/ && $0 !~ /awk/ {print $1; exit}')
+    [ -n "$pid" ] && awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status" || echo "?"
+}
+rss_runc=$(rss svc-runc)
+rss_javarun=$(rss svc-javarun)
+
+rr=$(printf '%s' "${runs[runc]}" | median); rj=$(printf '%s' "${runs[javarun]}" | median)
+er=$(printf '%s' "${execs[runc]}" | median); ej=$(printf '%s' "${execs[javarun]}" | median)
+echo
+echo "| N=$N, median | io.containerd.runc.v2 | io.containerd.javarun.v2 | ratio |"
+echo "|---|---|---|---|"
+echo "| \`ctr run --rm\` of \`true\` (cold shim) | $(ms "$rr") ms | $(ms "$rj") ms | $(awk -v a="$rj" -v b="$rr" 'BEGIN {printf "%.2fx", a / b}') |"
+echo "| \`ctr task exec\` of \`true\` | $(ms "$er") ms | $(ms "$ej") ms | $(awk -v a="$ej" -v b="$er" 'BEGIN {printf "%.2fx", a / b}') |"
+echo "| shim RSS, one running task | $rss_runc MiB | $rss_javarun MiB | |"
