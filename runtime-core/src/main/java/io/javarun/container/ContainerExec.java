@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -75,6 +76,12 @@ final class ContainerExec {
         } catch (ConfigException e) {
             throw new OperationException(op, r.id(), e.getMessage());
         }
+        Map<String, String> cgroups;
+        try {
+            cgroups = r.cgroups().isEmpty() ? state.cgroupPaths() : ExecCgroups.apply(state.cgroupPaths(), r.cgroups());
+        } catch (ConfigException e) {
+            throw new OperationException(op, r.id(), e.getMessage());
+        }
         if (proc.terminal() && r.consoleSocket() == null) {
             throw new OperationException(op, r.id(), "a detached process with a terminal (-d -t) needs"
                     + " --console-socket to hand the terminal to");
@@ -93,7 +100,7 @@ final class ContainerExec {
         try (session) {
             pid = session.awaitPid();
             session.awaitSync(ExecPlanner.SYNC_EXEC);
-            ContainerCgroups.fromPaths(state.cgroupPaths()).join(pid);
+            ContainerCgroups.fromPaths(cgroups).join(pid);
             session.go();
             session.awaitExec();
             if (relay != null) {

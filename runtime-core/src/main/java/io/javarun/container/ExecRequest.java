@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * What `exec` was asked for, as runc's flags name it. The process is {@code process} when given
  * (the shim's), else read from {@code processFile}, else the container's own config.process with
- * {@code args} and the overrides applied.
+ * {@code args} and the overrides applied. {@code cgroups}: exec --cgroup sub-cgroups.
  */
 public record ExecRequest(
         String id,
@@ -26,15 +26,16 @@ public record ExecRequest(
         List<String> caps,
         int preserveFds,
         boolean ignorePaused,
+        List<String> cgroups,
         ProcessSpec process,
         Stdio stdio) {
 
     /** The CLI's request: the process from flags or a file, with javarun's own stdio. */
     public ExecRequest(String id, List<String> args, Path processFile, String consoleSocket, String cwd,
             List<String> env, boolean tty, String user, List<String> additionalGids, boolean detach, Path pidFile,
-            boolean noNewPrivs, List<String> caps, int preserveFds, boolean ignorePaused) {
+            boolean noNewPrivs, List<String> caps, int preserveFds, boolean ignorePaused, List<String> cgroups) {
         this(id, args, processFile, consoleSocket, cwd, env, tty, user, additionalGids, detach, pidFile, noNewPrivs,
-                caps, preserveFds, ignorePaused, null, Stdio.INHERIT);
+                caps, preserveFds, ignorePaused, cgroups, null, Stdio.INHERIT);
     }
 
     /**
@@ -43,11 +44,11 @@ public record ExecRequest(
      */
     public static ExecRequest of(String id, ProcessSpec process, String consoleSocket, Stdio stdio) {
         return new ExecRequest(id, List.of(), null, consoleSocket, null, List.of(), process.terminal(), null,
-                List.of(), true, null, false, List.of(), 0, false, process, stdio);
+                List.of(), true, null, false, List.of(), 0, false, List.of(), process, stdio);
     }
 
     ExecRequest withConsoleSocket(String path) {
         return new ExecRequest(id, args, processFile, path, cwd, env, tty, user, additionalGids, detach, pidFile,
-                noNewPrivs, caps, preserveFds, ignorePaused, process, stdio);
+                noNewPrivs, caps, preserveFds, ignorePaused, cgroups, process, stdio);
     }
 }

@@ -74,7 +74,7 @@ public final class Containerd implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String text = Files.readString(repo.resolve("shim/src/main/sh/containerd-shim-javarun-v2.in"))
                 .replace("@JAVA@", java)
-                .replace("@JAVA_MAJOR@", Integer.toString(java.lang.Runtime.version().feature()))
+                .replace("@JAVA_MAJOR@", Integer.toString(Runtime.version().feature()))
                 .replace("@CDS_DIR@", file.getParent().resolveSibling("cds").toString())
                 .replace("@JAR@", repo.resolve("shim/target/containerd-shim-javarun-v2.jar").toString())
                 .replace("@LIBEXEC@", repo.resolve("native/build").toString())
