@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A container's resource usage read from its cgroup v1 files, in the JSON shape of runc's
  * {@code events --stats} ({@code types.Stats}: cpu, cpuset, memory, pids, blkio, hugetlb), with
- * Go's omitempty rules where runc's struct tags have them.
+ * Go's omitempty rules where runc's struct tags have them. cgroup v2's files are read by
+ * {@link UnifiedStats} into the same shape.
  */
 public final class ContainerStats {
     private static final long CLOCK_TICKS = 100;
@@ -30,6 +31,9 @@ public final class ContainerStats {
     }
 
     static Map<String, Object> stats(ContainerCgroups cg) {
+        if (!cg.isV1() && cg.dirs().containsKey("")) {
+            return UnifiedStats.stats(cg);
+        }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("cpu", cpu(cg));
         d.put("cpuset", cpuset(cg));
@@ -66,7 +70,7 @@ public final class ContainerStats {
         return cpu;
     }
 
-    private static Map<String, Object> cpuset(ContainerCgroups cg) {
+    static Map<String, Object> cpuset(ContainerCgroups cg) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Long> cpus = ranges(cg.readControl("cpuset", "cpuset.cpus"));
         if (!cpus.isEmpty()) {
@@ -157,7 +161,7 @@ public final class ContainerStats {
         return h;
     }
 
-    private static void putNonZero(Map<String, Object> m, String key, long v) {
+    static void putNonZero(Map<String, Object> m, String key, long v) {
         if (v != 0) {
             m.put(key, v);
         }
