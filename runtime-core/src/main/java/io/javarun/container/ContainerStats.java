@@ -61,9 +61,10 @@ public final class ContainerStats {
         usage.put("user", stat.getOrDefault("user", 0L) * 1_000_000_000L / CLOCK_TICKS);
         Map<String, Object> throttling = new LinkedHashMap<>();
         Map<String, Long> cpuStat = keyValues(cg.readControl("cpu", "cpu.stat"));
+        // runc's types.Throttling tags are camelCase, unlike the other fields.
         putNonZero(throttling, "periods", cpuStat.getOrDefault("nr_periods", 0L));
-        putNonZero(throttling, "throttled_periods", cpuStat.getOrDefault("nr_throttled", 0L));
-        putNonZero(throttling, "throttled_time", cpuStat.getOrDefault("throttled_time", 0L));
+        putNonZero(throttling, "throttledPeriods", cpuStat.getOrDefault("nr_throttled", 0L));
+        putNonZero(throttling, "throttledTime", cpuStat.getOrDefault("throttled_time", 0L));
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("usage", usage);
         cpu.put("throttling", throttling);

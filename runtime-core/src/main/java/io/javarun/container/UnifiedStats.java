@@ -45,8 +45,8 @@ final class UnifiedStats {
         usage.put("user", stat.getOrDefault("user_usec", 0L) * 1000);
         Map<String, Object> throttling = new LinkedHashMap<>();
         ContainerStats.putNonZero(throttling, "periods", stat.getOrDefault("nr_periods", 0L));
-        ContainerStats.putNonZero(throttling, "throttled_periods", stat.getOrDefault("nr_throttled", 0L));
-        ContainerStats.putNonZero(throttling, "throttled_time", stat.getOrDefault("throttled_usec", 0L) * 1000);
+        ContainerStats.putNonZero(throttling, "throttledPeriods", stat.getOrDefault("nr_throttled", 0L));
+        ContainerStats.putNonZero(throttling, "throttledTime", stat.getOrDefault("throttled_usec", 0L) * 1000);
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("usage", usage);
         cpu.put("throttling", throttling);
