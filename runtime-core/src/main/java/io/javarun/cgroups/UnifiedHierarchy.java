@@ -26,7 +26,8 @@ final class UnifiedHierarchy {
         if (!dir.startsWith(mount) || dir.equals(mount)) {
             throw new CgroupException("cgroup " + dir + " is not below the cgroup2 mount " + mount);
         }
-        String[] controllers = CgroupFiles.read(mount.resolve("cgroup.controllers")).trim().split("\\s+");
+        // One space between names (no regex on the create path).
+        String[] controllers = CgroupFiles.read(mount.resolve("cgroup.controllers")).trim().split(" ");
         StringBuilder all = new StringBuilder();
         for (String c : controllers) {
             if (!c.isEmpty()) {
