@@ -42,7 +42,8 @@ mkbundle() {
     {"destination": "/proc", "type": "proc", "source": "proc"},
     {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
     {"destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]},
-    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
+    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
   ],
   "linux": {
     "resources": $3,
@@ -134,20 +135,28 @@ done
 # ------------------------------------------------------------------------------------------------
 # 2. The eBPF device filter: deny all, then kmsg (1:11) readable only. Opening kmsg for writing,
 #    or loop-control (10:237) at all, fails with EPERM; without the filter both would open (or
-#    fail otherwise: loop-control without its module is ENODEV).
+#    fail otherwise: loop-control without its module is ENODEV). The container's /sys/fs/cgroup
+#    (a cgroup mount) is its own cgroup, not the host's root.
 DEVRES='{"devices": [{"allow": false, "access": "rwm"},
                      {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "r"}]}'
 DEVSCRIPT='(: < /t/kmsg) 2>/dev/null && echo kmsg-r=ok || echo kmsg-r=denied;
 (: > /t/kmsg) 2>/t/e1 && echo kmsg-w=ok || echo kmsg-w=denied:$(grep -o "not permitted" /t/e1);
-(: < /t/lc) 2>/t/e2 && echo lc-r=ok || echo lc-r=denied:$(grep -o "not permitted" /t/e2)'
+(: < /t/lc) 2>/t/e2 && echo lc-r=ok || echo lc-r=denied:$(grep -o "not permitted" /t/e2);
+test -f /sys/fs/cgroup/cgroup.procs && echo cgroupfs=mounted;
+test -e /sys/fs/cgroup/dev-javarun -o -e /sys/fs/cgroup/dev-runc && echo view=root || echo view=own'
 for rt in runc javarun; do
     mkbundle "$W/dev-$rt" "[\"sh\", \"-c\", \"$(echo "$DEVSCRIPT" | tr '\n' ' ' | sed 's/"/\\"/g')\"]" "$DEVRES"
     mkdir -p "$W/dev-$rt/rootfs/t"
     mknod "$W/dev-$rt/rootfs/t/kmsg" c 1 11
     mknod "$W/dev-$rt/rootfs/t/lc" c 10 237
     out=$($rt run --bundle "$W/dev-$rt" "dev-$rt" 2>&1 </dev/null | tr '\n' ' ' | sed 's/ *$//')
+    # Without a cgroup namespace runc mounts a new cgroup2 (the whole tree); javarun binds the
+    # container's own cgroup there, as a cgroup namespace would show it (README: differences).
+    view=${out##* }
+    out=${out% *}
     eval "dev_$rt=\"\$out\""
-    check "devices/$rt" "kmsg-r=ok kmsg-w=denied:not permitted lc-r=denied:not permitted" "$out"
+    check "devices/$rt" "kmsg-r=ok kmsg-w=denied:not permitted lc-r=denied:not permitted cgroupfs=mounted" "$out"
+    [ "$rt" = javarun ] && check "devices/javarun/sees its own cgroup at /sys/fs/cgroup" view=own "$view"
     if [ -d "$CG/dev-$rt" ]; then fail "devices/$rt/run removes the cgroup"; else pass "devices/$rt/run removes the cgroup"; fi
 done
 check "devices/javarun=runc" "$dev_runc" "$dev_javarun"
@@ -158,7 +167,10 @@ COUNTER='i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'
 count() { cat "$W/live-$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
 counting() { [ "$(count "$1")" -gt 0 ]; }
 for rt in runc javarun; do
-    mkbundle "$W/live-$rt" "[\"sh\", \"-c\", \"$COUNTER\"]" '{"memory": {"limit": 67108864}, "pids": {"limit": 32}}'
+    mkbundle "$W/live-$rt" "[\"sh\", \"-c\", \"$COUNTER\"]" "{\"memory\": {\"limit\": 67108864}, \"pids\": {\"limit\": 32},
+        \"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"r\"}]}"
+    mkdir -p "$W/live-$rt/rootfs/t"
+    mknod "$W/live-$rt/rootfs/t/kmsg" c 1 11
     $rt run -d --bundle "$W/live-$rt" "live-$rt" >/dev/null 2>&1 </dev/null
     if ! wait_for 20 counting "$rt"; then
         fail "live/$rt/starts counting"
@@ -182,6 +194,9 @@ for rt in runc javarun; do
 
     $rt update --memory 100M --memory-swap 200M --cpu-share 256 --cpu-quota 30000 --cpu-period 50000 --pids-limit 50 "live-$rt"
     eval "upd_$rt=\"\$(for f in memory.max memory.swap.max cpu.weight cpu.max pids.max; do echo \$f=\$(readf $CG/live-$rt/\$f); done | tr '\n' ' ')\""
+    # update loads the device filter again in place of the old one (runc does, on v2): still enforced.
+    out=$($rt exec "live-$rt" sh -c '(: < /t/kmsg) 2>/dev/null && echo r=ok || echo r=denied; (: > /t/kmsg) 2>/dev/null && echo w=ok || echo w=denied' 2>&1 | tr '\n' ' ')
+    check "update/$rt/device filter still in place" "r=ok w=denied " "$out"
 
     $rt kill --all "live-$rt" KILL
     wait_for 10 sh -c "! grep -q . $CG/live-$rt/cgroup.procs"
@@ -217,7 +232,25 @@ for rt in runc javarun; do
     if [ -d "$CG/oom-$rt" ]; then fail "oom/$rt/delete removes the cgroup"; else pass "oom/$rt/delete removes the cgroup"; fi
 done
 
+# ------------------------------------------------------------------------------------------------
+# 5. A create that fails on a resource names the file and the cause, and removes the cgroups it
+#    made, parents included (javarun; runc leaves the parents, which are removed here by hand).
+for rt in runc javarun; do
+    mkbundle "$W/bad-$rt" '["true"]' '{"unified": {"bogus.file": "1"}}'
+    sed -i "s|\"linux\": {|\"linux\": {\"cgroupsPath\": \"/nest-$rt/a/b\",|" "$W/bad-$rt/config.json"
+    if $rt create --bundle "$W/bad-$rt" "bad-$rt" >"$W/bad-$rt.out" 2>&1 </dev/null; then
+        fail "failed-create/$rt/refused" "created"
+        $rt delete -f "bad-$rt"
+    elif grep -q 'unified resource .\?"bogus.file.\?" can.t be set: controller .\?"bogus.\?" not available' "$W/bad-$rt.out"; then
+        pass "failed-create/$rt/names the file and the cause" "$(tail -n 1 "$W/bad-$rt.out")"
+    else
+        fail "failed-create/$rt/names the file and the cause" "$(cat "$W/bad-$rt.out")"
+    fi
+done
+check "failed-create/javarun/removes the cgroups it made" "" "$(ls -d $CG/nest-javarun 2>/dev/null)"
+rmdir "$CG/nest-runc/a/b" "$CG/nest-runc/a" "$CG/nest-runc" 2>/dev/null
+
 # Nothing left behind: no container cgroup, no state.
-left=$(ls -d $CG/*-runc $CG/*-javarun 2>/dev/null | tr '\n' ' ')
+left=$(ls -d $CG/*-runc $CG/*-javarun /run/javarun/* 2>/dev/null | tr '\n' ' ')
 check "nothing left in $CG" "" "$left"
 echo "RESULTS DONE passed=$passed failed=$failed"

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
 class CgroupV2VmTest {
     /** Every part of guest-tests.sh: a section that printed nothing is a failure too. */
     private static final String[] SECTIONS = {"resources/", "stats/", "devices/", "pause/", "resume/", "ps/",
-        "update/", "kill--all/", "delete/", "oom/"};
+        "update/", "kill--all/", "delete/", "oom/", "failed-create/"};
 
     private static Path console;
     private static String output = "";
