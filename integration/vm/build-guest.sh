@@ -66,7 +66,9 @@ mirror=$(grep -hs -E '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/
 mirror=${mirror:-http://deb.debian.org/debian}
 
 # Kernel: unpacked into the work dir (never into /boot), modules indexed for modprobe.
-(cd "$work" && apt-get download "$kernel_pkg" >&2)
+# Stale package lists name files the mirror no longer has: refreshed once, then tried again.
+(cd "$work" && apt-get download "$kernel_pkg" >&2) \
+    || { apt-get update -q >&2 && (cd "$work" && apt-get download "$kernel_pkg" >&2); }
 dpkg -x "$work"/linux-image-*.deb "$work/kernel"
 depmod -b "$work/kernel" "$kver"
 
