@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs javarun on Debian 12 (run as root, from anywhere):
-#   - missing build and run dependencies (apt-get),
+#   - missing build, run and test dependencies (apt-get), qemu and debootstrap for the cgroup v2 guest,
 #   - builds the repository this script lives in (mvn -B -q -DskipTests package),
 #   - installs the jars, the native helper and JNI library, the launchers /usr/local/bin/javarun
 #     and /usr/local/bin/containerd-shim-javarun-v2 (containerd's runtime io.containerd.javarun.v2),
@@ -87,6 +87,13 @@ installed libseccomp-dev || missing+=(libseccomp-dev)
 installed busybox-static || missing+=(busybox-static)
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
 [ -x /usr/sbin/runc ] || missing+=(runc)
+# The cgroup v2 tests boot a Debian guest under qemu (integration/vm): its image is made with
+# debootstrap, its initramfs with cpio, its kernel modules indexed with kmod's depmod.
+command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v cpio >/dev/null 2>&1 || missing+=(cpio)
+command -v depmod >/dev/null 2>&1 || missing+=(kmod)
+command -v mkfs.ext4 >/dev/null 2>&1 || missing+=(e2fsprogs)
 if [ ${#missing[@]} -gt 0 ]; then
     begin "installing dependencies: ${missing[*]}" \
         "run 'apt-get update && apt-get install ${missing[*]}' by hand to see the apt error"

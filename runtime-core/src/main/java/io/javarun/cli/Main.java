@@ -72,6 +72,11 @@ public final class Main {
         String name = cmd.command.name();
         if (global.bool("systemd-cgroup") && (name.equals("create") || name.equals("run"))) {
             // Accepted everywhere (tools pass it on every call); only making cgroups needs the driver.
+            // systemd's own test for "booted with systemd" (sd_booted), as runc makes it.
+            if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+                return fail(name + " " + cmd.arg(0, "") + ": --systemd-cgroup: systemd not running on this host,"
+                        + " cannot use systemd cgroups manager");
+            }
             return fail(name + " " + cmd.arg(0, "") + ": --systemd-cgroup: the systemd cgroup driver is not supported yet");
         }
         StateStore store = new StateStore(Path.of(global.value("root")));

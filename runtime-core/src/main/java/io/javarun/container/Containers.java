@@ -219,15 +219,21 @@ public final class Containers {
         }
         // runc checks the freezer first: a frozen created container is paused too.
         String freezer = s.cgroupPaths().get("freezer");
-        if (freezer != null && isFrozen(Path.of(freezer, "freezer.state"))) {
+        if (freezer != null) {
+            if (isFrozen(Path.of(freezer, "freezer.state"), "FROZEN")) {
+                return Status.PAUSED;
+            }
+        } else if (s.cgroupPaths().size() == 1 && s.cgroupPaths().get("") != null
+                && isFrozen(Path.of(s.cgroupPaths().get(""), "cgroup.freeze"), "1")) {
+            // cgroup v2 alone: its freezer is cgroup.freeze.
             return Status.PAUSED;
         }
         return Files.exists(store.execFifo(s.id())) ? Status.CREATED : Status.RUNNING;
     }
 
-    private static boolean isFrozen(Path freezerState) {
+    private static boolean isFrozen(Path file, String frozen) {
         try {
-            return Files.readString(freezerState).startsWith("FROZEN");
+            return Files.readString(file).startsWith(frozen);
         } catch (IOException e) {
             return false;
         }
@@ -241,14 +247,7 @@ public final class Containers {
         try {
             ContainerState s = store.read(id);
             if (all) {
-                ContainerCgroups cg = ContainerCgroups.fromPaths(s.cgroupPaths());
-                for (int pid : cg.pids()) {
-                    try {
-                        LinuxNative.kill(pid, signal);
-                    } catch (ErrnoException e) {
-                        // A process that exited meanwhile: the others still get the signal.
-                    }
-                }
+                ContainerCgroups.fromPaths(s.cgroupPaths()).signalAll(signal);
                 return;
             }
             if (status(s) == Status.STOPPED) {
@@ -315,9 +314,7 @@ public final class Containers {
             if (ProcessProbe.isSame(s.pid(), s.pidStartTime())) {
                 signal(s, SIGKILL);
             }
-            for (int pid : cg.pids()) {
-                LinuxNative.kill(pid, SIGKILL);
-            }
+            cg.signalAll(SIGKILL);
         } catch (ErrnoException | CgroupException e) {
             // A process that exited meanwhile: what matters is that none is left, checked below.
         }
@@ -535,7 +532,7 @@ public final class Containers {
 
     /** A frozen process dies of SIGKILL only once thawed: as runc does, thaw after the kill. */
     private static void thawAfterKill(ContainerCgroups cg) {
-        if ("FROZEN".equals(cg.freezerState()) || "FREEZING".equals(cg.freezerState())) {
+        if (cg.isFrozen()) {
             try {
                 cg.freeze(false);
             } catch (CgroupException e) {
@@ -646,6 +643,11 @@ public final class Containers {
         int[] fds;
         try {
             cg = ContainerCgroups.fromPaths(store.read(id).cgroupPaths());
+            Long kills = cg.oomKillCount();
+            if (kills != null) {
+                watchOomKills(id, cg, kills, sink);
+                return;
+            }
             fds = cg.registerOomEventfd();
         } catch (StateException | CgroupException e) {
             throw new OperationException("events", id, e.getMessage());
@@ -666,6 +668,39 @@ public final class Containers {
                     }
                 } catch (ErrnoException e) {
                     warnings.accept("events " + id + ": OOM notifications: " + e.getMessage());
+                }
+            }
+        };
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * cgroup v2: memory.events' oom_kill counter, read every 100 ms on a daemon thread (a read of
+     * a small kernel file: cheaper than an inotify thread of its own); every increase is one
+     * {"type":"oom"} event per kill. Ends when the cgroup is gone.
+     */
+    private void watchOomKills(String id, ContainerCgroups cg, long initial, Consumer<Map<String, Object>> sink) {
+        Thread t = new Thread("oom-" + id) {
+            @Override
+            public void run() {
+                long seen = initial;
+                while (true) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    Long now = cg.oomKillCount();
+                    if (now == null || now < 0) {
+                        return;
+                    }
+                    for (; seen < now; seen++) {
+                        Map<String, Object> e = new java.util.LinkedHashMap<>();
+                        e.put("type", "oom");
+                        e.put("id", id);
+                        sink.accept(e);
+                    }
                 }
             }
         };

@@ -198,4 +198,21 @@ public final class LinuxNative {
 
     /** umount2(2). */
     public static native void umount(String target, int flags) throws ErrnoException;
+
+    // ---- the cgroup v2 device filter (bpf_jni.c)
+
+    /** BPF_PROG_LOAD of a BPF_PROG_TYPE_CGROUP_DEVICE program (encoded instructions); its fd. */
+    public static native int bpfLoadDeviceProgram(byte[] instructions, String license) throws ErrnoException;
+
+    /** BPF_PROG_QUERY: the ids of the device programs attached to the cgroup open on {@code cgroupFd}. */
+    public static native int[] bpfQueryDevicePrograms(int cgroupFd) throws ErrnoException;
+
+    /** BPF_PROG_GET_FD_BY_ID. */
+    public static native int bpfProgramFdById(int id) throws ErrnoException;
+
+    /** BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI, in place of {@code replaceFd}'s program when it is >= 0. */
+    public static native void bpfAttachDeviceProgram(int cgroupFd, int programFd, int replaceFd) throws ErrnoException;
+
+    /** BPF_PROG_DETACH of a device program. */
+    public static native void bpfDetachDeviceProgram(int cgroupFd, int programFd) throws ErrnoException;
 }

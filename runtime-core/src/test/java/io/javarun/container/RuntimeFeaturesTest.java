@@ -29,5 +29,9 @@ class RuntimeFeaturesTest {
         Map<String, Object> linux = (Map<String, Object>) f.get("linux");
         assertEquals(List.of("cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"), linux.get("namespaces"));
         assertEquals(false, ((Map<String, Object>) linux.get("seccomp")).get("enabled"));
+        Map<String, Object> cgroup = (Map<String, Object>) linux.get("cgroup");
+        assertEquals(true, cgroup.get("v1"));
+        assertEquals(true, cgroup.get("v2"));
+        assertEquals(false, cgroup.get("systemd"));
     }
 }

@@ -25,7 +25,7 @@ public final class Containerd implements AutoCloseable {
 
     private final Path dir;
     private final String namespace;
-    private final Process process;
+    private Process process;
 
     private Containerd(Path dir, String namespace, Process process) {
         this.dir = dir;
@@ -49,23 +49,45 @@ public final class Containerd implements AutoCloseable {
                 + "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
                 + "[grpc]\n  address = \"" + dir.resolve("c.sock") + "\"\n"
                 + "[ttrpc]\n  address = \"" + dir.resolve("c.sock.ttrpc") + "\"\n");
-        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", dir.resolve("config.toml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile());
-        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
-        Process p = pb.start();
-        Containerd c = new Containerd(dir, "jrit" + pid, p);
-        for (int i = 0; i < 100 && !Files.exists(dir.resolve("c.sock")); i++) {
-            Thread.sleep(50);
-        }
-        if (!Files.exists(dir.resolve("c.sock"))) {
-            c.close();
-            throw new AssertionError("containerd did not start: " + Files.readString(dir.resolve("containerd.log")));
-        }
+        Containerd c = new Containerd(dir, "jrit" + pid, launch(dir));
+        c.awaitSocket();
         Path image = dir.resolve("busybox.tar");
         Procs.run(Path.of("/"), Repo.root().resolve("integration/image/build-busybox-image.sh").toString(),
                 image.toString(), IMAGE);
         c.ctr("images", "import", image.toString()).ok();
         return c;
+    }
+
+    private static Process launch(Path dir) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("containerd", "--config", dir.resolve("config.toml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()));
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        return pb.start();
+    }
+
+    private void awaitSocket() throws IOException, InterruptedException {
+        for (int i = 0; i < 100 && !Files.exists(dir.resolve("c.sock")); i++) {
+            Thread.sleep(50);
+        }
+        if (!Files.exists(dir.resolve("c.sock"))) {
+            close();
+            throw new AssertionError("containerd did not start: " + Files.readString(dir.resolve("containerd.log")));
+        }
+    }
+
+    /**
+     * Stops containerd (SIGTERM, as a service manager does) and starts it again on the same
+     * state: running tasks' shims are found again through their bundles' address files.
+     */
+    public void restart() throws IOException, InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("containerd did not stop on SIGTERM");
+        }
+        Files.deleteIfExists(dir.resolve("c.sock"));
+        process = launch(dir);
+        awaitSocket();
     }
 
     /** The launcher as install.sh writes it, but over this build's jar and native parts. */
@@ -101,6 +123,13 @@ public final class Containerd implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         return Out.of(cmd, null);
+    }
+
+    /** One ctr call with {@code stdin} as its standard input. */
+    public Out ctrWithInput(Path stdin, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ctr", "-a", dir.resolve("c.sock").toString(), "-n", namespace));
+        cmd.addAll(List.of(args));
+        return Out.of(cmd, stdin);
     }
 
     /** A ctr call with a pseudo-terminal as its stdio (script(1)), for -t. */
@@ -208,14 +237,22 @@ public final class Containerd implements AutoCloseable {
     public record Out(List<String> command, int exitCode, String text) {
         static Out of(List<String> cmd, Path stdin) {
             try {
-                Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-                byte[] bytes = p.getInputStream().readAllBytes();
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                    throw new AssertionError("timed out: " + String.join(" ", cmd));
+                // Output to a file, not a pipe: a hanging call then still times out (readAllBytes
+                // on a pipe would wait for it forever).
+                Path output = Files.createTempFile("ctr", ".out");
+                try {
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(output.toFile())
+                            .redirectInput(ProcessBuilder.Redirect.from(
+                                    stdin == null ? new java.io.File("/dev/null") : stdin.toFile())).start();
+                    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        throw new AssertionError("timed out after 60s: " + String.join(" ", cmd) + "\n  output: "
+                                + Files.readString(output));
+                    }
+                    return new Out(cmd, p.exitValue(), Files.readString(output, StandardCharsets.UTF_8));
+                } finally {
+                    Files.deleteIfExists(output);
                 }
-                return new Out(cmd, p.exitValue(), new String(bytes, StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (InterruptedException e) {

@@ -258,6 +258,75 @@ class ShimTest {
         ctd.ctr("containers", "rm", id);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {Containerd.RUNC, Containerd.JAVARUN})
+    void termReachesTheInitsHandler(String runtime) throws Exception {
+        String id = id("term");
+        ctd.ctr("run", "-d", "--runtime", runtime, Containerd.IMAGE, id, "sh", "-c",
+                "trap 'exit 7' TERM; while true; do sleep 0.1; done").ok();
+        Thread.sleep(300); // the trap is set
+        ctd.ctr("tasks", "kill", id).ok(); // SIGTERM, ctr's default
+        awaitStatus(id, "STOPPED");
+        Containerd.Out ls = ctd.ctr("tasks", "ls").ok();
+        ctd.ctr("tasks", "rm", id).ok();
+        ctd.ctr("containers", "rm", id).ok();
+        assertTrue(ls.text().contains("STOPPED"), ls.toString());
+    }
+
+    /**
+     * stdin reaches the container. (Its end is not tested through ctr: `ctr run` never sends
+     * CloseIO, and runc's shim, like ours, keeps the FIFO open until then.)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {Containerd.RUNC, Containerd.JAVARUN})
+    void stdinIsPassed(String runtime) throws Exception {
+        Path input = ctd.dir().resolve("stdin-" + runtime);
+        Files.writeString(input, "line one\nline two\nline three\n");
+        Containerd.Out out = ctd.ctrWithInput(input, "run", "--rm", "--runtime", runtime, Containerd.IMAGE, id("stdin"),
+                "sh", "-c", "head -n 2; echo done");
+        assertEquals(0, out.exitCode(), out.toString());
+        assertEquals("line one\nline two\ndone\n", out.text().replace("\r", ""), out.toString());
+    }
+
+    /** --log-uri file:// and binary:// (containerd's logging binaries: fd 3, fd 4, ready on fd 5). */
+    @ParameterizedTest
+    @ValueSource(strings = {Containerd.RUNC, Containerd.JAVARUN})
+    void logUris(String runtime) throws Exception {
+        Path file = ctd.dir().resolve("log-" + runtime + ".txt");
+        ctd.ctr("run", "--rm", "--runtime", runtime, "--log-uri", "file://" + file, Containerd.IMAGE, id("logf"),
+                "sh", "-c", "echo to-out; echo to-err >&2").ok();
+        String logged = Files.readString(file);
+        assertTrue(logged.contains("to-out") && logged.contains("to-err"), logged);
+
+        Path logger = ctd.dir().resolve("logger.sh");
+        Path captured = ctd.dir().resolve("binary-" + runtime + ".txt");
+        Files.writeString(logger, "#!/bin/sh\n# $1 $2: the uri's key and value\nexec 5>&-\n"
+                + "{ echo \"id=$CONTAINER_ID ns=$CONTAINER_NAMESPACE arg=$1=$2\"; cat <&3; cat <&4; } > \"$2\"\n");
+        logger.toFile().setExecutable(true);
+        String id = id("logb");
+        ctd.ctr("run", "--rm", "--runtime", runtime, "--log-uri", "binary://" + logger + "?out=" + captured,
+                Containerd.IMAGE, id, "sh", "-c", "echo bin-out; echo bin-err >&2").ok();
+        for (int i = 0; i < 50 && !Files.readString(captured).contains("bin-err"); i++) {
+            Thread.sleep(100);
+        }
+        String got = Files.readString(captured);
+        assertTrue(got.startsWith("id=" + id + " ns=" + ctd.namespace() + " arg=out=" + captured), got);
+        assertTrue(got.contains("bin-out") && got.contains("bin-err"), got);
+    }
+
+    /** containerd restarted: it finds the running task's shim again through its address file. */
+    @ParameterizedTest
+    @ValueSource(strings = {Containerd.RUNC, Containerd.JAVARUN})
+    void containerdRestartReconnects(String runtime) throws Exception {
+        String id = id("restart");
+        ctd.ctr("run", "-d", "--runtime", runtime, Containerd.IMAGE, id, "sleep", "300").ok();
+        ctd.restart();
+        awaitStatus(id, "RUNNING");
+        Containerd.Out exec = ctd.ctr("tasks", "exec", "--exec-id", "after", id, "sh", "-c", "echo still-here");
+        assertTrue(exec.text().contains("still-here"), exec.toString());
+        killAndRemove(id);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** What a user does to end a task: SIGKILL, wait for STOPPED, remove task and container. */

@@ -48,8 +48,8 @@ final class MetricsEncoder {
         }
         Map<String, Object> thr = map(cpu.get("throttling"));
         m.setCpu(CPUStat.newBuilder().setUsage(u).setThrottling(Throttle.newBuilder()
-                .setPeriods(num(thr.get("periods"))).setThrottledPeriods(num(thr.get("throttled_periods")))
-                .setThrottledTime(num(thr.get("throttled_time")))));
+                .setPeriods(num(thr.get("periods"))).setThrottledPeriods(num(thr.get("throttledPeriods")))
+                .setThrottledTime(num(thr.get("throttledTime")))));
         Map<String, Object> mem = map(data.get("memory"));
         MemoryStat.Builder ms = MemoryStat.newBuilder();
         setByName(ms, map(mem.get("raw")), V1_RENAMES);
@@ -74,14 +74,18 @@ final class MetricsEncoder {
         m.setCpu(io.javarun.protos.cgroups.v2.CPUStat.newBuilder()
                 .setUsageUsec(num(usage.get("total")) / 1000).setUserUsec(num(usage.get("user")) / 1000)
                 .setSystemUsec(num(usage.get("kernel")) / 1000).setNrPeriods(num(thr.get("periods")))
-                .setNrThrottled(num(thr.get("throttled_periods"))).setThrottledUsec(num(thr.get("throttled_time")) / 1000));
+                .setNrThrottled(num(thr.get("throttledPeriods"))).setThrottledUsec(num(thr.get("throttledTime")) / 1000));
         Map<String, Object> mem = map(data.get("memory"));
         io.javarun.protos.cgroups.v2.MemoryStat.Builder ms = io.javarun.protos.cgroups.v2.MemoryStat.newBuilder();
         setByName(ms, map(mem.get("raw")), Map.of());
         Map<String, Object> memUsage = map(mem.get("usage"));
         ms.setUsage(num(memUsage.get("usage"))).setUsageLimit(num(memUsage.get("limit")));
+        // runtime-core reports swap as runc does, memory and swap together (v1's memsw): v2's
+        // Metrics want swap alone.
         Map<String, Object> swap = map(mem.get("swap"));
-        ms.setSwapUsage(num(swap.get("usage"))).setSwapLimit(num(swap.get("limit")));
+        long swapLimit = num(swap.get("limit"));
+        ms.setSwapUsage(Math.max(0, num(swap.get("usage")) - num(memUsage.get("usage"))))
+                .setSwapLimit(swapLimit == -1 ? -1 : Math.max(0, swapLimit - num(memUsage.get("limit"))));
         m.setMemory(ms);
         Map<String, Object> pids = map(data.get("pids"));
         m.setPids(io.javarun.protos.cgroups.v2.PidsStat.newBuilder().setCurrent(num(pids.get("current")))

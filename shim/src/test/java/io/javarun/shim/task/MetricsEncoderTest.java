@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class MetricsEncoderTest {
     private static final Map<String, Object> DATA = Map.of(
             "cpu", Map.of("usage", Map.of("total", 5_000_000L, "kernel", 1_000_000L, "user", 4_000_000L,
-                    "percpu", List.of(2_000_000L, 3_000_000L)), "throttling", Map.of("periods", 7L)),
+                    "percpu", List.of(2_000_000L, 3_000_000L)), "throttling", Map.of("periods", 7L, "throttledPeriods", 2L)),
             "memory", Map.of("usage", Map.of("limit", 33554432L, "usage", 1_048_576L, "failcnt", 2L),
                     "raw", Map.of("total_rss", 4096L, "total_pgfault", 11L, "total_pgmajfault", 1L,
                             "total_inactive_file", 8192L, "anon", 12288L, "pgfault", 13L)),
@@ -23,6 +23,7 @@ class MetricsEncoderTest {
         assertEquals(5_000_000L, m.getCpu().getUsage().getTotal());
         assertEquals(List.of(2_000_000L, 3_000_000L), m.getCpu().getUsage().getPerCpuList());
         assertEquals(7L, m.getCpu().getThrottling().getPeriods());
+        assertEquals(2L, m.getCpu().getThrottling().getThrottledPeriods());
         assertEquals(33554432L, m.getMemory().getUsage().getLimit());
         assertEquals(1_048_576L, m.getMemory().getUsage().getUsage());
         assertEquals(4096L, m.getMemory().getTotalRss());
