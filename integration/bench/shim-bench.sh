@@ -9,7 +9,9 @@
 #   - `ctr run --rm` of busybox `true`: a cold shim each time (start, create, start, wait, delete),
 #   - `ctr task exec` of `true` into a running task (the shim already up: this is where javarun's
 #     in-process exec competes with runc's shim spawning `runc exec`),
-#   - the resident memory (RSS) of one shim serving one running task.
+#   - 20 containers started (ctr run -d) in one shim group (a pod): the total,
+#   - memory of 10 running tasks, each with its own shim (pods of one container): the shims'
+#     summed RSS and PSS (PSS shares what several processes map once, such as a class archive).
 # Prints a markdown table. containerd, its state and everything else are removed at the end.
 set -euo pipefail
 
@@ -85,19 +87,49 @@ for i in $(seq "$N"); do
         execs[$rt]+="$((t1 - t0))"$'\n'
     done
 done
-rss() { # the shim process serving task $1: its RSS in MiB
-    local pid
-    pid=$(ps -eo pid=,args= | awk -v id="$1" '$0 ~ ("-id " id " ") && $0 ~ /shim/ && $0 !~ /awk/ {print $1; exit}')
-    [ -n "$pid" ] && awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$pid/status" || echo "?"
+# 20 containers in one group (one shim), started one after the other.
+declare -A group
+for rt in runc javarun; do
+    t0=$(now_ns)
+    for i in $(seq 20); do
+        ctr run -d --runtime "$(runtime $rt)" --annotation io.containerd.runc.v2.group="g-$rt" "$image" "g-$rt-$i" sleep 100000
+    done
+    t1=$(now_ns)
+    group[$rt]=$((t1 - t0))
+    for i in $(seq 20); do ctr tasks kill -s KILL "g-$rt-$i" >/dev/null; done
+    for i in $(seq 20); do
+        for _ in $(seq 50); do ctr tasks ls | grep -q "^g-$rt-$i .*STOPPED" && break; sleep 0.1; done
+        ctr tasks rm "g-$rt-$i" >/dev/null; ctr containers rm "g-$rt-$i" >/dev/null
+    done
+done
+
+# 10 tasks, each its own shim: summed RSS and PSS (kB) of the shim processes.
+shim_pids() { # runtime -> pids of the shims serving tasks m-<runtime>-*
+    ps -eo pid=,args= | awk -v rt="$1" '$0 ~ ("-id m-" rt "-") && $0 ~ /shim/ && $0 !~ /awk/ && ($0 ~ / daemon$/ || $0 ~ /containerd-shim-runc-v2/) {print $1}'
 }
-rss_runc=$(rss svc-runc)
-rss_javarun=$(rss svc-javarun)
+declare -A rss pss
+for rt in runc javarun; do
+    for i in $(seq 10); do ctr run -d --runtime "$(runtime $rt)" "$image" "m-$rt-$i" sleep 100000; done
+    sleep 1
+    r=0; p=0; n=0
+    for pid in $(shim_pids $rt); do
+        r=$((r + $(awk '/^Rss:/ {print $2}' /proc/$pid/smaps_rollup)))
+        p=$((p + $(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)))
+        n=$((n + 1))
+    done
+    [ "$n" -eq 10 ] || die "expected 10 $rt shims, found $n"
+    rss[$rt]=$r; pss[$rt]=$p
+done
 
 rr=$(printf '%s' "${runs[runc]}" | median); rj=$(printf '%s' "${runs[javarun]}" | median)
 er=$(printf '%s' "${execs[runc]}" | median); ej=$(printf '%s' "${execs[javarun]}" | median)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.1f MiB", k / 1024}'; }
 echo
-echo "| N=$N, median | io.containerd.runc.v2 | io.containerd.javarun.v2 | ratio |"
-echo "|---|---|---|---|"
-echo "| \`ctr run --rm\` of \`true\` (cold shim) | $(ms "$rr") ms | $(ms "$rj") ms | $(awk -v a="$rj" -v b="$rr" 'BEGIN {printf "%.2fx", a / b}') |"
-echo "| \`ctr task exec\` of \`true\` | $(ms "$er") ms | $(ms "$ej") ms | $(awk -v a="$ej" -v b="$er" 'BEGIN {printf "%.2fx", a / b}') |"
-echo "| shim RSS, one running task | $rss_runc MiB | $rss_javarun MiB | |"
+echo "| N=$N, median | io.containerd.runc.v2 | io.containerd.javarun.v2 | javarun / runc |"
+echo "|---|---:|---:|---:|"
+echo "| \`ctr run --rm\` of \`true\` (cold shim) | $(ms "$rr") ms | $(ms "$rj") ms | $(ratio "$rj" "$rr") |"
+echo "| \`ctr task exec\` of \`true\` | $(ms "$er") ms | $(ms "$ej") ms | $(ratio "$ej" "$er") |"
+echo "| 20 \`ctr run -d\` in one shim group (total) | $(ms "${group[runc]}") ms | $(ms "${group[javarun]}") ms | $(ratio "${group[javarun]}" "${group[runc]}") |"
+echo "| 10 tasks, 10 shims: RSS | $(mib "${rss[runc]}") | $(mib "${rss[javarun]}") | $(ratio "${rss[javarun]}" "${rss[runc]}") |"
+echo "| 10 tasks, 10 shims: PSS | $(mib "${pss[runc]}") | $(mib "${pss[javarun]}") | $(ratio "${pss[javarun]}" "${pss[runc]}") |"

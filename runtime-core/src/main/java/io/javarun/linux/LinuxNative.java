@@ -164,6 +164,8 @@ public final class LinuxNative {
     public static final int O_CREAT = 0100;
     public static final int O_APPEND = 02000;
     public static final int O_NONBLOCK = 04000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_PATH = 010000000;
 
     /** open(path, flags | O_CLOEXEC, mode), retried on EINTR. */
     public static native int open(String path, int flags, int mode) throws ErrnoException;

@@ -34,6 +34,9 @@ public abstract class Children {
      */
     public abstract void expect(int pid);
 
+    /** The caller will not wait for {@code pid} (a logger that ends on its own): its exit is discarded. */
+    public abstract void release(int pid);
+
     /** Blocks until child {@code pid} has exited; its raw wait status. */
     public abstract int await(int pid) throws ErrnoException;
 
@@ -56,6 +59,11 @@ public abstract class Children {
         @Override
         public void expect(int pid) {
             // waitpid finds it whenever asked.
+        }
+
+        @Override
+        public void release(int pid) {
+            // The CLI spawns nothing it does not wait for; a zombie would go with the CLI's exit.
         }
 
         @Override

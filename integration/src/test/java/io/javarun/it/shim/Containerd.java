@@ -105,6 +105,21 @@ public final class Containerd implements AutoCloseable {
         file.toFile().setExecutable(true);
     }
 
+    private String manyLayers;
+
+    /** An image of {@code layers} layers (built and imported once). */
+    public synchronized String manyLayerImage(int layers) {
+        String name = "docker.io/javarun/busybox:layers" + layers;
+        if (!name.equals(manyLayers)) {
+            Path image = dir.resolve("busybox-layers.tar");
+            Procs.run(Path.of("/"), Repo.root().resolve("integration/image/build-busybox-image.sh").toString(),
+                    image.toString(), name, Integer.toString(layers));
+            ctr("images", "import", image.toString()).ok();
+            manyLayers = name;
+        }
+        return name;
+    }
+
     public String namespace() {
         return namespace;
     }
@@ -177,6 +192,9 @@ public final class Containerd implements AutoCloseable {
             }
         }
         ctr("images", "rm", IMAGE);
+        if (manyLayers != null) {
+            ctr("images", "rm", manyLayers);
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

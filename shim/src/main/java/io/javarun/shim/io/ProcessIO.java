@@ -127,9 +127,11 @@ public final class ProcessIO implements AutoCloseable {
         int[] err = LinuxNative.pipe();
         int[] ready = LinuxNative.pipe();
         try {
-            Children.current().spawn(uri.getPath(), argv.toArray(new String[0]),
+            int logger = Children.current().spawn(uri.getPath(), argv.toArray(new String[0]),
                     new String[] {"CONTAINER_ID=" + id, "CONTAINER_NAMESPACE=" + namespace, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"},
                     new int[] {devNull, 0, devNull, 1, devNull, 2, out[0], 3, err[0], 4, ready[1], 5}, false);
+            // It ends when the process's output does; nobody waits for it.
+            Children.current().release(logger);
         } catch (ErrnoException e) {
             Fds.close(out[0], out[1], err[0], err[1], ready[0], ready[1]);
             throw new IOException("start logging binary " + uri.getPath() + ": " + e.getMessage(), e);

@@ -60,6 +60,14 @@ public final class Reaper extends Children implements Runnable {
         }
     }
 
+    @Override
+    public void release(int pid) {
+        synchronized (lock) {
+            expected.remove(pid);
+            statuses.remove(pid);
+        }
+    }
+
     /**
      * Calls {@code onExit} with the raw wait status when {@code pid} exits (at once, on this
      * thread, if it already has). The pid must have been spawned or expected.

@@ -38,8 +38,7 @@ final class RootfsMounts {
             long flags = o.flags() | (bind ? MountFlags.BIND : 0);
             try {
                 if (!bind) {
-                    LinuxNative.mount(m.getSource(), target.toString(), m.getType(), flags,
-                            o.data().isEmpty() ? null : o.data());
+                    mountWithData(m, target, flags, o.data());
                     done.add(target);
                 } else {
                     LinuxNative.mount(m.getSource(), target.toString(), null, flags & ~MountFlags.RDONLY, null);
@@ -57,6 +56,23 @@ final class RootfsMounts {
             }
         }
         return done;
+    }
+
+    /** mount(2), with overlay data too long for one page passed through an fd of the layers' parent. */
+    private static void mountWithData(Mount m, Path target, long flags, String data) throws ErrnoException {
+        String parent = data.length() > OverlayOptions.MAX_DATA && m.getType().equals("overlay")
+                ? OverlayOptions.commonParent(data) : null;
+        if (parent == null) {
+            LinuxNative.mount(m.getSource(), target.toString(), m.getType(), flags, data.isEmpty() ? null : data);
+            return;
+        }
+        int fd = LinuxNative.open(parent, LinuxNative.O_PATH | LinuxNative.O_DIRECTORY, 0);
+        try {
+            LinuxNative.mount(m.getSource(), target.toString(), m.getType(), flags,
+                    OverlayOptions.rewrite(data, parent, "/proc/self/fd/" + fd));
+        } finally {
+            LinuxNative.close(fd);
+        }
     }
 
     /** Unmounts in reverse order; lazily if busy (a process still holding it must not block delete). */
