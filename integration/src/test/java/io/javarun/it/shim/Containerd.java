@@ -63,6 +63,8 @@ public final class Containerd implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("containerd.log").toFile()));
         pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+        // A shim daemon with nothing to serve waits this long for the next pod before it exits.
+        pb.environment().put("JAVARUN_SHIM_LINGER", "2");
         return pb.start();
     }
 
@@ -131,6 +133,21 @@ public final class Containerd implements AutoCloseable {
     /** The task state the shim keeps for this namespace. */
     public Path shimState() {
         return SHIM_STATE.resolve(namespace);
+    }
+
+    /** The control socket of the shim daemon serving our namespace (the shim's own naming rule). */
+    public Path shimControlSocket() {
+        String joined = dir.resolve("c.sock") + "/" + namespace;
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder();
+            for (byte x : d) {
+                hex.append(String.format("%02x", x));
+            }
+            return SHIM_STATE.resolve("d-" + hex);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** One ctr call in our namespace; output captured, at most 60 s. */

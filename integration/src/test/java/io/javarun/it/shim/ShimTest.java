@@ -64,6 +64,9 @@ class ShimTest {
             for (int pid : shimDaemons()) {
                 left.add("shim daemon still running: pid " + pid);
             }
+            if (Files.exists(ctd.shimControlSocket())) {
+                left.add("the shim daemon's control socket: " + ctd.shimControlSocket());
+            }
             if (left.isEmpty()) {
                 return;
             }
@@ -209,6 +212,32 @@ class ShimTest {
         for (String id : new String[] {a, b}) {
             killAndRemove(id);
         }
+    }
+
+    /**
+     * Tasks of different groups get different sockets (containerd's contract) but one daemon:
+     * the JVM is paid once per namespace. A group's socket goes with its last task; the daemon
+     * with its last group.
+     */
+    @Test
+    void groupsShareOneDaemonWithASocketEach() throws Exception {
+        String a = id("ga");
+        String b = id("gb");
+        ctd.ctr("run", "-d", "--runtime", Containerd.JAVARUN, Containerd.IMAGE, a, "sleep", "300").ok();
+        ctd.ctr("run", "-d", "--runtime", Containerd.JAVARUN, Containerd.IMAGE, b, "sleep", "300").ok();
+        String addressA = Files.readString(bundle(a).resolve("address")).trim();
+        String addressB = Files.readString(bundle(b).resolve("address")).trim();
+        assertTrue(!addressA.equals(addressB), addressA);
+        assertEquals(1, shimDaemons().size(), "one daemon: " + shimDaemons());
+        killAndRemove(a);
+        Path socketA = Path.of(addressA.substring("unix://".length()));
+        for (int i = 0; i < 50 && Files.exists(socketA); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(!Files.exists(socketA), "group a's socket is gone with its task");
+        Containerd.Out exec = ctd.ctr("tasks", "exec", "--exec-id", "e", b, "echo", "b-alive");
+        assertTrue(exec.text().contains("b-alive"), exec.toString());
+        killAndRemove(b);
     }
 
     /**

@@ -24,15 +24,22 @@ final class DeleteCommand {
 
     private DeleteCommand() {}
 
-    /** A daemon killed outright leaves its socket file: removed once nothing answers there. */
-    private static void removeDeadSocket(Path bundle, Consumer<String> log) {
+    private static void removeIfDead(Path socket) {
+        try {
+            if (Files.exists(socket) && !ShimSocket.isLive(socket)) {
+                Files.deleteIfExists(socket);
+            }
+        } catch (IOException e) {
+            // Gone meanwhile.
+        }
+    }
+
+    /** A daemon killed outright leaves its socket files: removed once nothing answers there. */
+    private static void removeDeadSocket(Path bundle) {
         try {
             String address = Files.readString(bundle.resolve("address")).trim();
             if (address.startsWith("unix://")) {
-                Path socket = Path.of(address.substring("unix://".length()));
-                if (Files.exists(socket) && !ShimSocket.isLive(socket)) {
-                    Files.deleteIfExists(socket);
-                }
+                removeIfDead(Path.of(address.substring("unix://".length())));
             }
         } catch (IOException e) {
             // No address recorded (start never finished), or already gone.
@@ -56,7 +63,10 @@ final class DeleteCommand {
         } catch (ErrnoException e) {
             // EINVAL: not mounted (the daemon unmounted it, or it never was): fine.
         }
-        removeDeadSocket(bundle, log);
+        removeDeadSocket(bundle);
+        if (!f.address().isEmpty()) {
+            removeIfDead(ShimSocket.controlPath(f.address(), f.namespace()));
+        }
         long[] exit = BundleFiles.initExit(bundle);
         Instant now = Instant.now();
         return DeleteResponse.newBuilder()

@@ -18,6 +18,7 @@ final class ShimSocket {
     static final String GROUP_ANNOTATION = "io.containerd.runc.v2.group";
     static final String SANDBOX_ANNOTATION = "io.kubernetes.cri.sandbox-id";
     private static final Path SOCKET_DIR = Path.of("/run/containerd/s");
+    private static final Path CONTROL_DIR = Path.of("/run/containerd/javarun");
 
     private ShimSocket() {}
 
@@ -35,14 +36,30 @@ final class ShimSocket {
     }
 
     static Path path(String containerdAddress, String namespace, String group) {
-        String joined = Path.of(containerdAddress, namespace, group).normalize().toString();
+        return SOCKET_DIR.resolve(sha256(Path.of(containerdAddress, namespace, group).normalize().toString()));
+    }
+
+    /**
+     * The control socket of the daemon serving a namespace of a containerd: a new group's start
+     * asks it to serve the group's socket too, instead of starting another JVM.
+     */
+    static Path controlPath(String containerdAddress, String namespace) {
+        return CONTROL_DIR.resolve("d-" + sha256(Path.of(containerdAddress, namespace).normalize().toString()));
+    }
+
+    /** Whether {@code socket} is a place a group socket may be (the daemon binds nothing else). */
+    static boolean isGroupSocket(Path socket) {
+        return socket.isAbsolute() && SOCKET_DIR.equals(socket.getParent()) && socket.normalize().equals(socket);
+    }
+
+    private static String sha256(String joined) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(joined.getBytes(StandardCharsets.UTF_8));
             StringBuilder hex = new StringBuilder(64);
             for (byte b : d) {
                 hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
             }
-            return SOCKET_DIR.resolve(hex.toString());
+            return hex.toString();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

@@ -7,6 +7,10 @@ import io.javarun.linux.LinuxNative;
 import io.javarun.state.StateException;
 import io.javarun.state.StateStore;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +38,7 @@ final class StartCommand {
         }
         Path socket = ShimSocket.path(f.address(), f.namespace(), ShimSocket.group(f.id(), annotations));
         String address = "unix://" + socket;
-        if (ShimSocket.isLive(socket)) {
+        if (ShimSocket.isLive(socket) || askRunningDaemon(ShimSocket.controlPath(f.address(), f.namespace()), socket)) {
             StateStore.writeAtomically(bundle.resolve("address"), address);
             return address;
         }
@@ -52,6 +56,20 @@ final class StartCommand {
         }
         StateStore.writeAtomically(bundle.resolve("address"), address);
         return address;
+    }
+
+    /** Asks the namespace's daemon, if one runs, to serve the group's socket too; false if it cannot. */
+    private static boolean askRunningDaemon(Path control, Path socket) {
+        if (!Files.exists(control)) {
+            return false;
+        }
+        try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(control))) {
+            c.write(ByteBuffer.wrap(("LISTEN " + socket + "\n").getBytes(StandardCharsets.UTF_8)));
+            return Daemon.readLine(c).equals("OK") && ShimSocket.isLive(socket);
+        } catch (IOException e) {
+            // No daemon there any more (or one on its way out): start one.
+            return false;
+        }
     }
 
     /**
