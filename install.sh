@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs javarun on Debian 12 (run as root, from anywhere):
-#   - missing build and run dependencies (apt-get),
+#   - missing build, run and test dependencies (apt-get), qemu and debootstrap for the cgroup v2 guest,
 #   - builds the repository this script lives in (mvn -B -q -DskipTests package),
-#   - installs the jar, the native helper and JNI library, the launcher /usr/local/bin/javarun,
+#   - installs the jars, the native helper and JNI library, the launchers /usr/local/bin/javarun
+#     and /usr/local/bin/containerd-shim-javarun-v2 (containerd's runtime io.containerd.javarun.v2),
 #   - trains a class archive for faster start-up (an AOT cache on JDK 24+, AppCDS before),
 #   - builds a busybox demo bundle in /var/lib/javarun/demo and runs it.
 # Idempotent: run it again after pulling changes.
@@ -12,6 +13,9 @@ REPO=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 SHARE=/usr/local/share/javarun
 LIBEXEC=/usr/local/libexec/javarun
 BIN=/usr/local/bin/javarun
+SHIM_BIN=/usr/local/bin/containerd-shim-javarun-v2
+SHIM_JAR=$SHARE/containerd-shim-javarun-v2.jar
+SHIM_CDS=/var/cache/javarun/shim
 DEMO=/var/lib/javarun/demo
 JAR=$SHARE/javarun.jar
 JSA=$SHARE/javarun.jsa
@@ -83,6 +87,13 @@ installed libseccomp-dev || missing+=(libseccomp-dev)
 installed busybox-static || missing+=(busybox-static)
 command -v containerd >/dev/null 2>&1 || missing+=(containerd)
 [ -x /usr/sbin/runc ] || missing+=(runc)
+# The cgroup v2 tests boot a Debian guest under qemu (integration/vm): its image is made with
+# debootstrap, its initramfs with cpio, its kernel modules indexed with kmod's depmod.
+command -v qemu-system-x86_64 >/dev/null 2>&1 || missing+=(qemu-system-x86)
+command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+command -v cpio >/dev/null 2>&1 || missing+=(cpio)
+command -v depmod >/dev/null 2>&1 || missing+=(kmod)
+command -v mkfs.ext4 >/dev/null 2>&1 || missing+=(e2fsprogs)
 if [ ${#missing[@]} -gt 0 ]; then
     begin "installing dependencies: ${missing[*]}" \
         "run 'apt-get update && apt-get install ${missing[*]}' by hand to see the apt error"
@@ -121,7 +132,8 @@ say "running javarun with $JAVA (Java $JAVA_MAJOR)"
 begin "building javarun (mvn -B -q -DskipTests package in $REPO)" \
     "run 'cd $REPO && mvn -B -DskipTests package' to see the full build output"
 (cd "$REPO" && mvn -B -q -Dstyle.color=never -DskipTests package)
-for f in "$REPO/runtime-core/target/javarun.jar" "$REPO/native/build/javarun-helper" "$REPO/native/build/libjavarun.so"; do
+for f in "$REPO/runtime-core/target/javarun.jar" "$REPO/shim/target/containerd-shim-javarun-v2.jar" \
+        "$REPO/native/build/javarun-helper" "$REPO/native/build/libjavarun.so"; do
     [ -f "$f" ] || { hint="the build succeeded but did not produce $f: check the module's pom.xml / Makefile"; false; }
 done
 
@@ -159,6 +171,26 @@ EOF
 chmod 0755 "$launcher"
 mv -f "$launcher" "$BIN"
 "$BIN" --version >/dev/null || { hint="'$BIN --version' fails: run it to see why"; false; }
+
+# The shim: its jar, and its launcher from the template (the daemon's own JVM flags are in it).
+install -m 0644 -o root -g root "$REPO/shim/target/containerd-shim-javarun-v2.jar" "$SHIM_JAR.new"
+mv -f "$SHIM_JAR.new" "$SHIM_JAR"
+shim_launcher=$(mktemp "$SHIM_BIN.XXXXXX")
+SHIM_JVM_FLAGS="-XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto"
+[ "$JAVA_MAJOR" -ge 24 ] && SHIM_JVM_FLAGS="$SHIM_JVM_FLAGS --enable-native-access=ALL-UNNAMED"
+# Its class-data archives are made by the shim's first runs; a new jar or JVM needs new ones.
+install -d -m 0700 -o root -g root "$SHIM_CDS"
+shim_stamp="$(sha256sum "$SHIM_JAR" | cut -d' ' -f1) $JAVA"
+if [ "$(cat "$SHIM_CDS/stamp" 2>/dev/null)" != "$shim_stamp" ]; then
+    rm -f "$SHIM_CDS"/*.jsa "$SHIM_CDS"/*.jsa.tmp.*
+    echo "$shim_stamp" > "$SHIM_CDS/stamp"
+fi
+sed -e "s|@JAVA@|$JAVA|" -e "s|@JAVA_MAJOR@|$JAVA_MAJOR|" -e "s|@JAR@|$SHIM_JAR|" -e "s|@LIBEXEC@|$LIBEXEC|" \
+    -e "s|@JVM_FLAGS@|$SHIM_JVM_FLAGS|" -e "s|@CDS_DIR@|$SHIM_CDS|" \
+    "$REPO/shim/src/main/sh/containerd-shim-javarun-v2.in" > "$shim_launcher"
+chmod 0755 "$shim_launcher"
+mv -f "$shim_launcher" "$SHIM_BIN"
+"$SHIM_BIN" -v >/dev/null || { hint="'$SHIM_BIN -v' fails: run it to see why"; false; }
 
 # ---------------------------------------------------------------------------------------------
 # Demo bundle (rootfs from Debian's busybox-static, config from javarun spec)
@@ -292,3 +324,4 @@ fi
 
 trap - ERR
 say "done: javarun is installed at $BIN ($("$BIN" --version | head -n 1))"
+say "      containerd's runtime io.containerd.javarun.v2 is $SHIM_BIN (see README: containerd and Kubernetes)"

@@ -33,12 +33,12 @@ JNIEXPORT jint JNICALL Java_io_javarun_linux_LinuxNative_unixListen(JNIEnv *env,
 	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || chmod(path, 0600) < 0
-	    || listen(fd, 1) < 0) {
+	    || listen(fd, 16) < 0) {
 		err = errno;
 		if (fd >= 0)
 			close(fd);
 		(*env)->ReleaseStringUTFChars(env, jpath, path);
-		throw_errno(env, "console socket", err);
+		throw_errno(env, "listen on unix socket", err);
 		return -1;
 	}
 	(*env)->ReleaseStringUTFChars(env, jpath, path);
@@ -179,4 +179,19 @@ JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_copyUntilEnd(JNIEnv *en
 			off += w;
 		}
 	}
+}
+
+/* ResizePty: the size a client asked for, set on the pty master (the slave sees it and its
+ * foreground process group gets SIGWINCH from the kernel). */
+JNIEXPORT void JNICALL Java_io_javarun_linux_LinuxNative_setWindowSize(JNIEnv *env, jclass cls, jint fd, jint rows,
+									jint cols)
+{
+	struct winsize ws;
+
+	(void)cls;
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_row = (unsigned short)rows;
+	ws.ws_col = (unsigned short)cols;
+	if (ioctl(fd, TIOCSWINSZ, &ws) < 0)
+		throw_errno(env, "ioctl(TIOCSWINSZ)", errno);
 }

@@ -20,7 +20,7 @@ static const struct op_desc ops[] = {
 	/* child phase */
 	{ "SYNC", 1, C, op_sync },
 	{ "SETSID", 0, C, op_setsid },
-	{ "JOIN_KEYRING", 1, C, op_join_keyring },
+	{ "JOIN_KEYRING", 2, C, op_join_keyring },
 	{ "ROOT_PROPAGATION", 1, C, op_root_propagation },
 	{ "HOST_PROPAGATION", 2, C, op_host_propagation },
 	{ "ROOTFS", 1, C, op_rootfs },

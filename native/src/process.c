@@ -5,6 +5,7 @@
 #include <linux/keyctl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -166,9 +167,30 @@ int op_setsid(char **a)
 
 int op_join_keyring(char **a)
 {
+	char desc[512];
+	unsigned long add;
+	unsigned int perm;
+	long id;
+
+	add = strtoul(a[1], NULL, 0);
 	/* An empty name joins a fresh anonymous keyring. */
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a[0][0] ? a[0] : NULL, 0, 0, 0) < 0)
+	id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, a[0][0] ? a[0] : NULL, 0, 0, 0);
+	if (id < 0 && errno == ENOSYS)
+		return 0; /* a kernel without keyrings: nothing to isolate, as runc */
+	if (id < 0)
 		return fail("keyctl(KEYCTL_JOIN_SESSION_KEYRING, \"%s\")", a[0]);
+	if (!add)
+		return 0;
+	/* "type;uid;gid;perm;description", perm in hex: keep it and add the search bits asked for. */
+	if (syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, desc, sizeof(desc) - 1, 0) < 0)
+		return fail("keyctl(KEYCTL_DESCRIBE, %ld)", id);
+	desc[sizeof(desc) - 1] = '\0';
+	if (sscanf(desc, "%*[^;];%*[^;];%*[^;];%x;", &perm) != 1) {
+		errno = EPROTO;
+		return fail("keyctl(KEYCTL_DESCRIBE, %ld): unexpected \"%s\"", id, desc);
+	}
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, id, perm | (unsigned int)add, 0, 0) < 0)
+		return fail("keyctl(KEYCTL_SETPERM, %ld, 0x%x)", id, perm | (unsigned int)add);
 	return 0;
 }
 

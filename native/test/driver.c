@@ -457,7 +457,7 @@ static int test_full_container(void)
 	OP(&p, "HOSTNAME", "testbox");
 	OP(&p, "DOMAINNAME", "testdomain");
 	OP(&p, "SETSID");
-	OP(&p, "JOIN_KEYRING", "_ses.javarun-test");
+	OP(&p, "JOIN_KEYRING", "_ses.javarun-test", "0x80000");
 	OP(&p, "LOOPBACK_UP");
 	OP(&p, "WRITE_FILE", "/proc/self/oom_score_adj", "100");
 	OP(&p, "RLIMIT", "RLIMIT_NOFILE", "1024", "1024");

@@ -163,4 +163,36 @@ class ExecTest extends ItBase {
         h.delete("-f", id).ok();
         h.assertNothingLeft(id, b);
     }
+
+    /** exec --cgroup CONTROLLER:SUB puts the process into an existing sub-cgroup of the container's. */
+    @BothRuntimes
+    void execIntoASubCgroup(Kind kind) throws Exception {
+        Harness h = harness(kind);
+        Bundle b = h.newBundle();
+        String id = running(h, b, "execcg");
+        int init = h.state(id).get("pid").asInt();
+        String memoryLine = Procs.read(Path.of("/proc/" + init + "/cgroup")).orElseThrow().lines()
+                .filter(l -> l.split(":")[1].equals("memory")).findFirst().orElseThrow();
+        Path sub = Path.of("/sys/fs/cgroup/memory" + memoryLine.split(":", 3)[2], "sub");
+        Files.createDirectory(sub);
+        try {
+            Result r = h.exec("exec", "--cgroup", "memory:sub", id, "cat", "/proc/self/cgroup").ok();
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\d+:memory:/.*/sub")),
+                    "the memory cgroup is the sub-cgroup: " + r);
+            assertTrue(r.stdout().lines().anyMatch(l -> l.matches("\\d+:pids:.*") && !l.endsWith("/sub")),
+                    "the other controllers stay in the container's cgroup: " + r);
+            Result missing = h.exec("exec", "--cgroup", "memory:nonexistent", id, "true");
+            assertTrue(missing.exitCode() != 0, "a missing sub-cgroup is an error: " + missing);
+        } finally {
+            for (int i = 0; i < 50 && Files.exists(sub); i++) {
+                try {
+                    Files.delete(sub);
+                } catch (java.io.IOException e) {
+                    Thread.sleep(20); // the exec's process is still leaving it
+                }
+            }
+        }
+        h.delete("-f", id).ok();
+        h.assertNothingLeft(id, b);
+    }
 }

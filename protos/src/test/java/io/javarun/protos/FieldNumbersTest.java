@@ -11,6 +11,7 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,10 +29,16 @@ class FieldNumbersTest {
         io.javarun.protos.eventservice.EventsProto.getDescriptor(),
         io.javarun.protos.runc.RuncOptionsProto.getDescriptor(),
         io.javarun.protos.runtimeoptions.RuntimeOptionsProto.getDescriptor(),
+        io.javarun.protos.cgroups.v1.CgroupsV1MetricsProto.getDescriptor(),
+        io.javarun.protos.cgroups.v2.CgroupsV2MetricsProto.getDescriptor(),
     };
 
     static final String TS = "google.protobuf.Timestamp";
     static final String ANY = "google.protobuf.Any";
+    static final String V1 = "io.containerd.cgroups.v1.";
+    static final String V2 = "io.containerd.cgroups.v2.";
+    static final String NETWORK_STAT = "name=1:string " + uint64s(2, "rx_bytes rx_packets rx_errors rx_dropped"
+            + " tx_bytes tx_packets tx_errors tx_dropped");
 
     static final String[] CONTRACT = {
         "ttrpc.Request: service=1:string method=2:string payload=3:bytes timeout_nano=4:int64 metadata=5:*ttrpc.KeyValue",
@@ -92,7 +99,88 @@ class FieldNumbersTest {
             + " file_locks=5:bool empty_namespaces=6:*string cgroups_mode=7:string image_path=8:string work_path=9:string",
         "containerd.runc.v1.ProcessDetails: exec_id=1:string",
         "runtimeoptions.v1.Options: type_url=1:string config_path=2:string config_body=3:string",
+
+        // cgroups metrics, as in containerd/cgroups (stats/v1 + cgroup1/stats, v2/stats + cgroup2/stats)
+        V1 + "Metrics: hugetlb=1:*" + V1 + "HugetlbStat pids=2:" + V1 + "PidsStat cpu=3:" + V1 + "CPUStat"
+            + " memory=4:" + V1 + "MemoryStat blkio=5:" + V1 + "BlkIOStat rdma=6:" + V1 + "RdmaStat"
+            + " network=7:*" + V1 + "NetworkStat cgroup_stats=8:" + V1 + "CgroupStats"
+            + " memory_oom_control=9:" + V1 + "MemoryOomControl",
+        V1 + "HugetlbStat: " + uint64s(1, "usage max failcnt") + " pagesize=4:string",
+        V1 + "PidsStat: " + uint64s(1, "current limit"),
+        V1 + "CPUStat: usage=1:" + V1 + "CPUUsage throttling=2:" + V1 + "Throttle",
+        V1 + "CPUUsage: " + uint64s(1, "total kernel user") + " per_cpu=4:*uint64",
+        V1 + "Throttle: " + uint64s(1, "periods throttled_periods throttled_time"),
+        V1 + "MemoryStat: " + uint64s(1, "cache rss rss_huge mapped_file dirty writeback pg_pg_in pg_pg_out"
+            + " pg_fault pg_maj_fault inactive_anon active_anon inactive_file active_file unevictable"
+            + " hierarchical_memory_limit hierarchical_swap_limit total_cache total_rss total_rss_huge"
+            + " total_mapped_file total_dirty total_writeback total_pg_pg_in total_pg_pg_out total_pg_fault"
+            + " total_pg_maj_fault total_inactive_anon total_active_anon total_inactive_file total_active_file"
+            + " total_unevictable")
+            + " usage=33:" + V1 + "MemoryEntry swap=34:" + V1 + "MemoryEntry kernel=35:" + V1 + "MemoryEntry"
+            + " kernel_tcp=36:" + V1 + "MemoryEntry",
+        V1 + "MemoryEntry: " + uint64s(1, "limit usage max failcnt"),
+        V1 + "MemoryOomControl: " + uint64s(1, "oom_kill_disable under_oom oom_kill"),
+        V1 + "BlkIOStat: io_service_bytes_recursive=1:*" + V1 + "BlkIOEntry io_serviced_recursive=2:*" + V1 + "BlkIOEntry"
+            + " io_queued_recursive=3:*" + V1 + "BlkIOEntry io_service_time_recursive=4:*" + V1 + "BlkIOEntry"
+            + " io_wait_time_recursive=5:*" + V1 + "BlkIOEntry io_merged_recursive=6:*" + V1 + "BlkIOEntry"
+            + " io_time_recursive=7:*" + V1 + "BlkIOEntry sectors_recursive=8:*" + V1 + "BlkIOEntry",
+        V1 + "BlkIOEntry: op=1:string device=2:string " + uint64s(3, "major minor value"),
+        V1 + "RdmaStat: current=1:*" + V1 + "RdmaEntry limit=2:*" + V1 + "RdmaEntry",
+        V1 + "RdmaEntry: device=1:string hca_handles=2:uint32 hca_objects=3:uint32",
+        V1 + "NetworkStat: " + NETWORK_STAT,
+        V1 + "CgroupStats: " + uint64s(1, "nr_sleeping nr_running nr_stopped nr_uninterruptible nr_io_wait"),
+
+        V2 + "Metrics: pids=1:" + V2 + "PidsStat cpu=2:" + V2 + "CPUStat memory=4:" + V2 + "MemoryStat"
+            + " rdma=5:" + V2 + "RdmaStat io=6:" + V2 + "IOStat hugetlb=7:*" + V2 + "HugeTlbStat"
+            + " memory_events=8:" + V2 + "MemoryEvents network=9:*" + V2 + "NetworkStat",
+        V2 + "PSIData: avg10=1:double avg60=2:double avg300=3:double total=4:uint64",
+        V2 + "PSIStats: some=1:" + V2 + "PSIData full=2:" + V2 + "PSIData",
+        V2 + "PidsStat: " + uint64s(1, "current limit"),
+        V2 + "CPUStat: " + uint64s(1, "usage_usec user_usec system_usec nr_periods nr_throttled throttled_usec")
+            + " psi=7:" + V2 + "PSIStats " + uint64s(8, "nr_bursts burst_usec"),
+        V2 + "MemoryStat: " + uint64s(1, "anon file kernel_stack slab sock shmem file_mapped file_dirty"
+            + " file_writeback anon_thp inactive_anon active_anon inactive_file active_file unevictable"
+            + " slab_reclaimable slab_unreclaimable pgfault pgmajfault workingset_refault workingset_activate"
+            + " workingset_nodereclaim pgrefill pgscan pgsteal pgactivate pgdeactivate pglazyfree pglazyfreed"
+            + " thp_fault_alloc thp_collapse_alloc usage usage_limit swap_usage swap_limit max_usage swap_max_usage")
+            + " psi=38:" + V2 + "PSIStats",
+        V2 + "MemoryEvents: " + uint64s(1, "low high max oom oom_kill"),
+        V2 + "RdmaStat: current=1:*" + V2 + "RdmaEntry limit=2:*" + V2 + "RdmaEntry",
+        V2 + "RdmaEntry: device=1:string hca_handles=2:uint32 hca_objects=3:uint32",
+        V2 + "IOStat: usage=1:*" + V2 + "IOEntry psi=2:" + V2 + "PSIStats",
+        V2 + "IOEntry: " + uint64s(1, "major minor rbytes wbytes rios wios"),
+        V2 + "HugeTlbStat: " + uint64s(1, "current max") + " pagesize=3:string",
+        V2 + "NetworkStat: " + NETWORK_STAT,
     };
+
+    /**
+     * What CRI reads from a Stats reply (reference section 6), spelled out number by number from
+     * the top message: a wrong number here is no error anywhere, just a zero in kubectl top.
+     */
+    static final String[] CRI_READS = {
+        V1 + "Metrics cpu=3 usage=1 total=1:uint64",
+        V1 + "Metrics memory=4 usage=33 limit=1:uint64",
+        V1 + "Metrics memory=4 usage=33 usage=2:uint64",
+        V1 + "Metrics memory=4 total_rss=19:uint64",
+        V1 + "Metrics memory=4 total_pg_fault=26:uint64",
+        V1 + "Metrics memory=4 total_pg_maj_fault=27:uint64",
+        V1 + "Metrics memory=4 total_inactive_file=30:uint64",
+        V2 + "Metrics cpu=2 usage_usec=1:uint64",
+        V2 + "Metrics memory=4 anon=1:uint64",
+        V2 + "Metrics memory=4 inactive_file=13:uint64",
+        V2 + "Metrics memory=4 pgfault=18:uint64",
+        V2 + "Metrics memory=4 pgmajfault=19:uint64",
+        V2 + "Metrics memory=4 usage=32:uint64",
+        V2 + "Metrics memory=4 usage_limit=33:uint64",
+        V2 + "Metrics memory_events=8 oom_kill=5:uint64",
+    };
+
+    /** "name=N:uint64" for consecutive numbers from first, one per space-separated name. */
+    static String uint64s(int first, String names) {
+        String[] n = names.split(" ");
+        return IntStream.range(0, n.length).mapToObj(i -> n[i] + "=" + (first + i) + ":uint64")
+                .collect(Collectors.joining(" "));
+    }
 
     static Descriptor message(String fullName) {
         for (FileDescriptor f : FILES) {
@@ -134,6 +222,26 @@ class FieldNumbersTest {
             }
         }
         assertEquals(List.of(), mismatches);
+    }
+
+    @Test
+    void criReadsTheseNumbers() {
+        for (String path : CRI_READS) {
+            String[] steps = path.split(" ");
+            Descriptor d = message(steps[0]);
+            assertNotNull(d, steps[0]);
+            FieldDescriptor f = null;
+            for (int i = 1; i < steps.length; i++) {
+                String step = steps[i].replaceFirst(":.*", "");
+                if (f != null) {
+                    d = f.getMessageType();
+                }
+                f = d.findFieldByName(step.substring(0, step.indexOf('=')));
+                assertNotNull(f, path + ": " + step);
+                assertEquals(step, f.getName() + "=" + f.getNumber(), path);
+            }
+            assertEquals(steps[steps.length - 1], describe(f), path);
+        }
     }
 
     @Test

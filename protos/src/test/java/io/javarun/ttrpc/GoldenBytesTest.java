@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.javarun.protos.rpc.Status;
 import io.javarun.protos.task.ConnectRequest;
 import io.javarun.protos.task.ConnectResponse;
+import io.javarun.protos.task.TaskService;
 import io.javarun.protos.ttrpc.KeyValue;
 import io.javarun.protos.ttrpc.Request;
 import io.javarun.protos.ttrpc.Response;
@@ -120,7 +121,10 @@ class GoldenBytesTest {
         assertFalse(sock.toFile().exists(), "close removes the socket");
     }
 
-    /** The client sends exactly the golden request and decodes the golden replies. */
+    /**
+     * The client, through the generated TaskService.Client, sends exactly the golden request and
+     * decodes the golden replies.
+     */
     @Test
     void clientSpeaksGoldenBytes() throws Exception {
         Path sock = dir.resolve("peer");
@@ -128,14 +132,7 @@ class GoldenBytesTest {
             listener.bind(UnixDomainSocketAddress.of(sock));
             try (TtrpcClient client = TtrpcClient.connect(sock); SocketChannel peer = listener.accept()) {
                 FrameCodec raw = new FrameCodec(peer);
-                var reply = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return client.call("containerd.task.v2.Task", "Connect", ConnectRequest.newBuilder().setId("abc").build(),
-                                ConnectResponse.parser(), Map.of("containerd-namespace-ttrpc", "k8s.io"), null);
-                    } catch (TtrpcException e) {
-                        throw new CompletionException(e);
-                    }
-                });
+                var reply = connectAbc(client);
                 assertEquals(Hex.hex(REQUEST), Hex.hex(FrameCodec.encode(raw.read())));
                 peer.write(ByteBuffer.wrap(RESPONSE));
                 ConnectResponse r = reply.get(10, TimeUnit.SECONDS);
@@ -143,14 +140,7 @@ class GoldenBytesTest {
                 assertEquals(5678, r.getTaskPid());
 
                 // the next call is stream 3; answer it with the golden error, renumbered
-                var failed = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return client.call("containerd.task.v2.Task", "Connect", ConnectRequest.newBuilder().setId("abc").build(),
-                                ConnectResponse.parser(), Map.of("containerd-namespace-ttrpc", "k8s.io"), null);
-                    } catch (TtrpcException e) {
-                        throw new CompletionException(e);
-                    }
-                });
+                var failed = connectAbc(client);
                 Frame second = raw.read();
                 assertEquals(3, second.streamId());
                 byte[] err = ERROR.clone();
@@ -162,6 +152,19 @@ class GoldenBytesTest {
                 assertEquals("container not created: not found", te.getMessage());
             }
         }
+    }
+
+    /** Connect{id:"abc"} in namespace k8s.io through the generated client, answered in the background. */
+    private static CompletableFuture<ConnectResponse> connectAbc(TtrpcClient client) {
+        TaskService.Client tasks = new TaskService.Client(client);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return tasks.connect(ConnectRequest.newBuilder().setId("abc").build(),
+                        Map.of("containerd-namespace-ttrpc", "k8s.io"), null);
+            } catch (TtrpcException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     private static ChunkedChannel channelOf(byte[] b) {

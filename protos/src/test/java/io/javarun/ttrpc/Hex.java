@@ -3,12 +3,12 @@ package io.javarun.ttrpc;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Builds bytes from the reference doc's notation: hex pairs and "quoted ASCII". */
-final class Hex {
+/** Builds bytes from the reference doc's notation: hex pairs and "quoted ASCII" */
+public final class Hex {
     private Hex() {
     }
 
-    static byte[] bytes(String spec) {
+    public static byte[] bytes(String spec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int i = 0;
         while (i < spec.length()) {
@@ -27,7 +27,7 @@ final class Hex {
         return out.toByteArray();
     }
 
-    static String hex(byte[] b) {
+    public static String hex(byte[] b) {
         StringBuilder sb = new StringBuilder();
         for (byte x : b) {
             sb.append(String.format("%02x ", x & 0xff));

@@ -5,13 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The cgroup v1 file writes that set a container's resources, in runc's (libcontainer/cgroups/fs)
- * order and value formats: cpuset, memory, cpu, pids, blkio, hugetlb, net_cls, net_prio. Pure:
- * computed from the resources and a few facts about the host, then applied by
- * {@link ContainerCgroups#applyResources}.
+ * The cgroup file writes that set a container's resources. The v1 plan is made here, in runc's
+ * (libcontainer/cgroups/fs) order and value formats: cpuset, memory, cpu, pids, blkio, hugetlb,
+ * net_cls, net_prio, rdma; the v2 one by {@link UnifiedWritePlan}. Pure: computed from the
+ * resources and a few facts about the host, then applied by {@link ContainerCgroups#applyResources}.
  */
 public final class CgroupWritePlan {
-    /** One write: the controller whose directory holds the file, the file, the value. */
+    /** One write: the controller whose directory holds the file ("" for v2's one directory), the file, the value. */
     public record Write(String controller, String file, String value, Kind kind) {
         // Written out: the generated ones bootstrap through invokedynamic.
         @Override
@@ -34,9 +34,10 @@ public final class CgroupWritePlan {
     /**
      * How a failure is handled: PLAIN fails; SHARES is read back and compared (the kernel clamps);
      * PERIOD_RETRY may fail with EINVAL when a quota follows, and is written again after it;
-     * MEMORY_LIMIT reports usage on EBUSY, as runc does.
+     * MEMORY_LIMIT reports usage on EBUSY, as runc does; UNIFIED (a v2 {@code unified} key) says
+     * which controller is missing when the file is absent or not writable.
      */
-    public enum Kind { PLAIN, SHARES, PERIOD_RETRY, MEMORY_LIMIT }
+    public enum Kind { PLAIN, SHARES, PERIOD_RETRY, MEMORY_LIMIT, UNIFIED }
 
     /**
      * Facts of the host and of the cgroup as it is now.
@@ -51,7 +52,7 @@ public final class CgroupWritePlan {
     private final List<Write> writes = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
 
-    private CgroupWritePlan() {}
+    CgroupWritePlan() {}
 
     public List<Write> writes() {
         return writes;
@@ -100,7 +101,22 @@ public final class CgroupWritePlan {
                 p.add("net_prio", "net_prio.ifpriomap", ip.name() + " " + ip.priority());
             }
         }
+        p.rdma("rdma", r);
         return p;
+    }
+
+    /** rdma.max, one write per device: "mlx5_1 hca_handle=3 hca_object=10000" (both versions). */
+    void rdma(String controller, Resources r) {
+        for (java.util.Map.Entry<String, Resources.Rdma> e : r.rdma().entrySet()) {
+            StringBuilder v = new StringBuilder(e.getKey());
+            if (e.getValue().hcaHandles() != null) {
+                v.append(" hca_handle=").append(e.getValue().hcaHandles());
+            }
+            if (e.getValue().hcaObjects() != null) {
+                v.append(" hca_object=").append(e.getValue().hcaObjects());
+            }
+            add(controller, "rdma.max", v.toString());
+        }
     }
 
     private void memory(Resources.Memory m, Host host, String field) throws CgroupException {
@@ -212,11 +228,11 @@ public final class CgroupWritePlan {
         }
     }
 
-    private void add(String controller, String file, String value) {
+    void add(String controller, String file, String value) {
         writes.add(new Write(controller, file, value, Kind.PLAIN));
     }
 
-    private static long orZero(Long v) {
+    static long orZero(Long v) {
         return v == null ? 0 : v;
     }
 }

@@ -1,5 +1,8 @@
 package io.javarun.cgroups;
 
+import io.javarun.cgroups.devices.DeviceFilter;
+import io.javarun.cgroups.devices.DeviceFilterAttach;
+import io.javarun.cgroups.devices.DeviceRuleSet;
 import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.Resources;
 import java.io.IOException;
@@ -20,8 +23,14 @@ import java.util.function.Consumer;
  * the container id) below the cgroup the caller is in.
  */
 public final class ContainerCgroups {
+    private static final int SIGKILL = 9;
+
     /** Hierarchy name ("cpu,cpuacct", "name=systemd", "" for v2) to directory. */
     private final Map<String, Path> dirs;
+    /** The cgroup2 mount of a pure v2 host (set by {@link #plan}; null otherwise and when read from state). */
+    private Path unifiedMount;
+    /** Directories {@link #create} made, parents first: what a failed create removes. */
+    private final List<Path> created = new ArrayList<>();
 
     public ContainerCgroups(Map<String, Path> dirs) {
         this.dirs = dirs;
@@ -42,10 +51,8 @@ public final class ContainerCgroups {
 
     /** Computes the directories for {@code cgroupsPath} (empty: the id) without touching anything. */
     public static ContainerCgroups plan(CgroupLayout layout, String cgroupsPath, String id) throws CgroupException {
-        if (cgroupsPath.contains(":")) {
-            throw new CgroupException("linux.cgroupsPath \"" + cgroupsPath
-                    + "\": the slice:prefix:name form is not supported yet");
-        }
+        // A "slice:prefix:name" path is the systemd driver's form; runc's cgroupfs driver takes it
+        // as a plain directory name, colons included, and so does javarun.
         String path = cgroupsPath.isEmpty() ? id : cgroupsPath;
         // Cleaned on its own first, as runc's CleanPath does: a relative path's ".." can never
         // climb above the caller's cgroup.
@@ -74,20 +81,50 @@ public final class ContainerCgroups {
             }
             dirs.put(h.name(), h.mountPoint().resolve(clean.toString().substring(1)));
         }
-        return new ContainerCgroups(dirs);
+        ContainerCgroups planned = new ContainerCgroups(dirs);
+        if (!layout.isV1()) {
+            for (Hierarchy h : layout.hierarchies()) {
+                if (h.v2()) {
+                    planned.unifiedMount = h.mountPoint();
+                }
+            }
+        }
+        return planned;
     }
 
-    /** Creates the directories (existing ones are joined as they are). */
+    /**
+     * Creates the directories (existing ones are joined as they are). On cgroup v2 every
+     * controller the root offers is enabled in the subtree_control of each ancestor, as runc's
+     * fs2 driver does, so that the container's directory has the controllers' files.
+     */
     public void create() throws CgroupException {
         for (Map.Entry<String, Path> e : dirs.entrySet()) {
             Path dir = e.getValue();
-            try {
-                Files.createDirectories(dir);
-            } catch (IOException ex) {
-                throw new CgroupException("create cgroup " + dir + ": " + CgroupFiles.reason(ex));
+            if (unifiedMount != null && e.getKey().isEmpty()) {
+                UnifiedHierarchy.create(unifiedMount, dir, created);
+                continue;
             }
+            mkdirs(dir);
             if (List.of(e.getKey().split(",")).contains("cpuset")) {
                 inheritCpuset(dir);
+            }
+        }
+    }
+
+    /** Files.createDirectories, remembering which directories it made. */
+    private void mkdirs(Path dir) throws CgroupException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path p : missing) {
+            try {
+                Files.createDirectory(p);
+                created.add(p);
+            } catch (java.nio.file.FileAlreadyExistsException ex) {
+                // Made meanwhile by someone else: joined as it is.
+            } catch (IOException ex) {
+                throw new CgroupException("create cgroup " + p + ": " + CgroupFiles.reason(ex));
             }
         }
     }
@@ -124,7 +161,8 @@ public final class ContainerCgroups {
 
     /**
      * Writes device rules to the v1 devices controller, in order (a deny-all first resets the
-     * list). On cgroup v2 the rules need an eBPF program: refused until that work lands.
+     * list). On cgroup v2 the same rules become an eBPF program attached to the container's
+     * cgroup ({@link DeviceFilter}), replacing the one attached before.
      */
     public void applyDeviceRules(List<LinuxSpec.DeviceRule> rules) throws CgroupException {
         if (rules.isEmpty()) {
@@ -137,8 +175,13 @@ public final class ContainerCgroups {
             }
         }
         if (devices == null) {
-            throw new CgroupException("linux.resources.devices: no v1 devices controller on this host"
-                    + " (the cgroup v2 device filter is not supported yet)");
+            Path unified = isV1() ? null : dirs.get("");
+            if (unified == null) {
+                throw new CgroupException("linux.resources.devices: this host has neither a v1 devices controller"
+                        + " nor cgroup v2");
+            }
+            DeviceFilterAttach.attach(unified, DeviceFilter.program(DeviceRuleSet.of(rules)));
+            return;
         }
         for (LinuxSpec.DeviceRule r : rules) {
             String major = r.major() == null || r.major() < 0 ? "*" : Long.toString(r.major());
@@ -179,7 +222,16 @@ public final class ContainerCgroups {
             return;
         }
         if (!isV1()) {
-            throw new CgroupException(field + ": resource limits on cgroup v2 are not supported yet");
+            Path dir = dirs.get("");
+            if (dir == null) {
+                throw new CgroupException(field + ": no cgroup to apply resources to");
+            }
+            CgroupWritePlan plan = UnifiedWritePlan.of(r, UnifiedHierarchy.host(dir), field);
+            for (String w : plan.warnings()) {
+                warnings.accept(w);
+            }
+            apply(plan, field);
+            return;
         }
         Path memory = controllerDir("memory");
         long current = -1;
@@ -233,6 +285,13 @@ public final class ContainerCgroups {
                                     + readTrim(dir.resolve("memory.max_usage_in_bytes")) + ")");
                         }
                         throw new CgroupException("write \"" + w.value() + "\" to " + file + ": " + err);
+                    }
+                    break;
+                }
+                case UNIFIED: {
+                    String err = CgroupFiles.tryWrite(file, w.value());
+                    if (err != null) {
+                        throw new CgroupException(field + ".unified: " + UnifiedHierarchy.unifiedFailure(dir, w, err));
                     }
                     break;
                 }
@@ -317,6 +376,17 @@ public final class ContainerCgroups {
         return memory != null && Files.exists(memory.resolve("cgroup.event_control"));
     }
 
+    /**
+     * cgroup v2's count of OOM kills in the container (memory.events oom_kill), -1 once the cgroup
+     * is gone; null where the container's memory controller is v1 (use {@link #registerOomEventfd}).
+     */
+    public Long oomKillCount() {
+        if (isV1() || dirs.get("") == null) {
+            return null;
+        }
+        return UnifiedHierarchy.oomKills(dirs.get(""));
+    }
+
     private static void closeQuietly(int fd) {
         try {
             io.javarun.linux.LinuxNative.close(fd);
@@ -332,6 +402,35 @@ public final class ContainerCgroups {
         return readControl("freezer", "freezer.state");
     }
 
+    /** Frozen or being frozen: v1 freezer.state other than THAWED, v2 cgroup.freeze 1. */
+    public boolean isFrozen() {
+        if (controllerDir("freezer") != null) {
+            String state = freezerState();
+            return state != null && !state.equals("THAWED");
+        }
+        Path unified = dirs.get("");
+        return unified != null && !isV1() && UnifiedHierarchy.isFrozen(unified);
+    }
+
+    /**
+     * Sends {@code signal} to every process in the container's cgroup; SIGKILL on cgroup v2 in one
+     * write to cgroup.kill (which also reaches processes forked meanwhile).
+     */
+    public void signalAll(int signal) throws CgroupException {
+        Path unified = dirs.get("");
+        if (signal == SIGKILL && unified != null && !isV1() && UnifiedHierarchy.kill(unified)) {
+            return;
+        }
+        io.javarun.linux.LinuxNative.load();
+        for (int pid : pids()) {
+            try {
+                io.javarun.linux.LinuxNative.kill(pid, signal);
+            } catch (io.javarun.linux.ErrnoException e) {
+                // A process that exited meanwhile: the others still get the signal.
+            }
+        }
+    }
+
     /**
      * Freezes (or thaws) every process of the container and waits until the state is reached,
      * as runc's v1 freezer does: FREEZING can last while tasks are in uninterruptible sleep, so
@@ -340,8 +439,12 @@ public final class ContainerCgroups {
     public void freeze(boolean frozen) throws CgroupException {
         Path dir = controllerDir("freezer");
         if (dir == null) {
-            throw new CgroupException("no v1 freezer cgroup controller on this host"
-                    + " (the cgroup v2 freezer is not supported yet)");
+            Path unified = dirs.get("");
+            if (unified == null || isV1()) {
+                throw new CgroupException("no freezer on this host: neither a v1 freezer controller nor cgroup v2");
+            }
+            UnifiedHierarchy.freeze(unified, frozen);
+            return;
         }
         Path file = dir.resolve("freezer.state");
         String wanted = frozen ? "FROZEN" : "THAWED";
@@ -383,13 +486,19 @@ public final class ContainerCgroups {
 
     /**
      * Removes the directories, retrying while exiting processes still hold them (rmdir of a
-     * cgroup whose last task is exiting fails with EBUSY for a moment).
+     * cgroup whose last task is exiting fails with EBUSY for a moment). After a failed create,
+     * the parents it made go too, deepest first.
      */
     public void remove() throws CgroupException {
         List<String> failed = new ArrayList<>();
         for (Path dir : dirs.values()) {
             if (!removeWithRetries(dir)) {
                 failed.add(dir.toString());
+            }
+        }
+        for (int i = created.size() - 1; i >= 0; i--) {
+            if (!dirs.containsValue(created.get(i))) {
+                removeWithRetries(created.get(i));
             }
         }
         if (!failed.isEmpty()) {
@@ -415,7 +524,7 @@ public final class ContainerCgroups {
         return false;
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

@@ -72,6 +72,11 @@ public final class Main {
         String name = cmd.command.name();
         if (global.bool("systemd-cgroup") && (name.equals("create") || name.equals("run"))) {
             // Accepted everywhere (tools pass it on every call); only making cgroups needs the driver.
+            // systemd's own test for "booted with systemd" (sd_booted), as runc makes it.
+            if (!Files.isDirectory(Path.of("/run/systemd/system"))) {
+                return fail(name + " " + cmd.arg(0, "") + ": --systemd-cgroup: systemd not running on this host,"
+                        + " cannot use systemd cgroups manager");
+            }
             return fail(name + " " + cmd.arg(0, "") + ": --systemd-cgroup: the systemd cgroup driver is not supported yet");
         }
         StateStore store = new StateStore(Path.of(global.value("root")));
@@ -442,10 +447,16 @@ public final class Main {
     }
 
     private static ExecRequest execRequest(ArgParser.Parsed c) {
-        for (String notYet : new String[] {"process-label", "apparmor", "cgroup"}) {
-            if (c.isSet(notYet)) {
-                throw new IllegalArgumentException("--" + notYet + ": not supported yet");
-            }
+        // As runc on a host without the LSM: asking for a label it cannot apply is an error.
+        if (c.isSet("apparmor")) {
+            throw new IllegalArgumentException("--apparmor " + c.value("apparmor") + ": "
+                    + (Files.exists(Path.of("/sys/kernel/security/apparmor")) ? "AppArmor profiles are not supported yet"
+                            : "AppArmor is not enabled on this host"));
+        }
+        if (c.isSet("process-label")) {
+            throw new IllegalArgumentException("--process-label " + c.value("process-label") + ": "
+                    + (Files.exists(Path.of("/sys/fs/selinux/enforce")) ? "SELinux labels are not supported yet"
+                            : "SELinux is not enabled on this host"));
         }
         String process = c.value("process");
         String pidFile = c.value("pid-file");
@@ -453,7 +464,7 @@ public final class Main {
         return new ExecRequest(id(c), c.args.subList(1, c.args.size()), process == null ? null : Path.of(process),
                 c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
                 c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
-                c.bool("no-new-privs"), c.all("cap"), preserve, c.bool("ignore-paused"));
+                c.bool("no-new-privs"), c.all("cap"), preserve, c.bool("ignore-paused"), c.all("cgroup"));
     }
 
     /**

@@ -117,6 +117,22 @@ final class ContainerCreator {
     }
 
     /**
+     * The device cgroup rules of a config as runc makes them: the config's own, then runc's
+     * always-allowed devices, then the configured device nodes. None when the config has none.
+     */
+    static List<LinuxSpec.DeviceRule> deviceRules(Spec spec) {
+        List<LinuxSpec.DeviceRule> rules = new ArrayList<>(spec.linux().deviceRules());
+        if (!rules.isEmpty()) {
+            rules.addAll(ALLOWED_DEVICES);
+            for (LinuxSpec.Device d : spec.linux().devices()) {
+                rules.add(new LinuxSpec.DeviceRule(true, d.type().equals("u") ? "c" : d.type(),
+                        d.major(), d.minor(), "rwm"));
+            }
+        }
+        return rules;
+    }
+
+    /**
      * Whether the bundle's config asks for a terminal (process.terminal); false when it cannot
      * be read, create then says why.
      */
@@ -172,15 +188,7 @@ final class ContainerCreator {
                 CgroupLayout layout = CgroupLayout.detect();
                 cgroups = ContainerCgroups.plan(layout, spec.linux().cgroupsPath(), id);
                 cgroups.create();
-                List<LinuxSpec.DeviceRule> rules = new ArrayList<>(spec.linux().deviceRules());
-                if (!rules.isEmpty()) {
-                    rules.addAll(ALLOWED_DEVICES);
-                    for (LinuxSpec.Device d : spec.linux().devices()) {
-                        rules.add(new LinuxSpec.DeviceRule(true, d.type().equals("u") ? "c" : d.type(),
-                                d.major(), d.minor(), "rwm"));
-                    }
-                }
-                cgroups.applyDeviceRules(rules);
+                cgroups.applyDeviceRules(deviceRules(spec));
                 for (Hierarchy h : layout.hierarchies()) {
                     cgroupDirs.put(h, cgroups.dirs().get(h.name()));
                 }
@@ -225,7 +233,7 @@ final class ContainerCreator {
             }
             HelperSession session;
             try {
-                session = HelperSession.start(plan, o.listenFds() + o.preserveFds());
+                session = HelperSession.start(plan, o.listenFds() + o.preserveFds(), o.stdio());
             } catch (ErrnoException e) {
                 throw fail("start the javarun helper: " + e.getMessage());
             }

@@ -22,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -41,14 +42,45 @@ final class ContainerExec {
     int exec(ExecRequest r, ContainerState state, Containers.SignalForwarder forwarder, Containers.TerminalRelay relay)
             throws OperationException {
         final String op = "exec";
+        int pid = launch(r, state, relay);
+        if (r.detach()) {
+            if (r.pidFile() != null) {
+                try {
+                    StateStore.writeAtomically(r.pidFile().toAbsolutePath(), Integer.toString(pid));
+                } catch (StateException e) {
+                    throw new OperationException(op, r.id(), e.getMessage());
+                }
+            }
+            return 0;
+        }
+        forwarder.forwardTo(pid);
+        try {
+            return ChildProcess.awaitExitCode(pid);
+        } catch (ErrnoException e) {
+            throw new OperationException(op, r.id(), "wait for the process: " + e.getMessage());
+        } finally {
+            forwarder.stop();
+        }
+    }
+
+    /** Starts the process (running its program when this returns) and returns its pid, a child of ours. */
+    int launch(ExecRequest r, ContainerState state, Containers.TerminalRelay relay) throws OperationException {
+        final String op = "exec";
         ProcessSpec proc;
         Spec spec;
         try {
             spec = SpecParser.fromJson(state.config());
-            proc = r.processFile() != null ? readProcessFile(r.processFile()) : fromConfig(spec.process(), r);
+            proc = r.process() != null ? r.process()
+                    : r.processFile() != null ? readProcessFile(r.processFile()) : fromConfig(spec.process(), r);
             for (String w : SpecValidator.validateProcess(proc)) {
                 warnings.accept(w);
             }
+        } catch (ConfigException e) {
+            throw new OperationException(op, r.id(), e.getMessage());
+        }
+        Map<String, String> cgroups;
+        try {
+            cgroups = r.cgroups().isEmpty() ? state.cgroupPaths() : ExecCgroups.apply(state.cgroupPaths(), r.cgroups());
         } catch (ConfigException e) {
             throw new OperationException(op, r.id(), e.getMessage());
         }
@@ -62,7 +94,7 @@ final class ContainerExec {
         HelperSession session;
         try {
             session = HelperSession.start(ExecPlanner.plan(spec.linux(), state.pid(), proc, Path.of(state.rootfs()),
-                    r.consoleSocket()), r.preserveFds());
+                    r.consoleSocket()), r.preserveFds(), r.stdio());
         } catch (ErrnoException e) {
             throw new OperationException(op, r.id(), "start the javarun helper: " + e.getMessage());
         }
@@ -70,7 +102,7 @@ final class ContainerExec {
         try (session) {
             pid = session.awaitPid();
             session.awaitSync(ExecPlanner.SYNC_EXEC);
-            ContainerCgroups.fromPaths(state.cgroupPaths()).join(pid);
+            ContainerCgroups.fromPaths(cgroups).join(pid);
             SeccompProfile seccomp = spec.linux().seccomp();
             if (seccomp != null) {
                 // As runc: the agent gets the exec's pid, and the container's state as running.
@@ -91,24 +123,7 @@ final class ContainerExec {
             ChildProcess.killAndReap(pid);
             throw new OperationException(op, r.id(), "talk to the new process: " + e.getMessage());
         }
-        if (r.detach()) {
-            if (r.pidFile() != null) {
-                try {
-                    StateStore.writeAtomically(r.pidFile().toAbsolutePath(), Integer.toString(pid));
-                } catch (StateException e) {
-                    throw new OperationException(op, r.id(), e.getMessage());
-                }
-            }
-            return 0;
-        }
-        forwarder.forwardTo(pid);
-        try {
-            return ChildProcess.awaitExitCode(pid);
-        } catch (ErrnoException e) {
-            throw new OperationException(op, r.id(), "wait for the process: " + e.getMessage());
-        } finally {
-            forwarder.stop();
-        }
+        return pid;
     }
 
     private static ProcessSpec readProcessFile(Path file) throws ConfigException {

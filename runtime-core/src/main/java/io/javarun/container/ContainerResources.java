@@ -7,6 +7,7 @@ import io.javarun.json.JsonShapeException;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.Resources;
 import io.javarun.spec.ResourcesParser;
+import io.javarun.spec.SpecParser;
 import io.javarun.state.ContainerState;
 import io.javarun.state.StateException;
 import io.javarun.state.StateStore;
@@ -75,9 +76,17 @@ final class ContainerResources {
             }
         }
         try {
-            ContainerCgroups.fromPaths(s.cgroupPaths()).applyResources(r, "resources", warnings);
+            ContainerCgroups cg = ContainerCgroups.fromPaths(s.cgroupPaths());
+            cg.applyResources(r, "resources", warnings);
+            if (!cg.isV1()) {
+                // As runc's update on cgroup v2: the device filter is loaded again from the
+                // stored config and put in place of the attached one (BPF_F_REPLACE).
+                cg.applyDeviceRules(ContainerCreator.deviceRules(SpecParser.fromJson(s.config())));
+            }
         } catch (CgroupException e) {
             throw new OperationException(op, s.id(), e.getMessage());
+        } catch (ConfigException e) {
+            throw new OperationException(op, s.id(), "stored config: " + e.getMessage());
         }
         try {
             store.write(new ContainerState(s.ociVersion(), s.id(), s.pid(), s.pidStartTime(), s.bundle(), s.rootfs(),

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * A container's resource usage read from its cgroup v1 files, in the JSON shape of runc's
  * {@code events --stats} ({@code types.Stats}: cpu, cpuset, memory, pids, blkio, hugetlb), with
- * Go's omitempty rules where runc's struct tags have them.
+ * Go's omitempty rules where runc's struct tags have them. cgroup v2's files are read by
+ * {@link UnifiedStats} into the same shape.
  */
 public final class ContainerStats {
     private static final long CLOCK_TICKS = 100;
@@ -30,6 +31,9 @@ public final class ContainerStats {
     }
 
     static Map<String, Object> stats(ContainerCgroups cg) {
+        if (!cg.isV1() && cg.dirs().containsKey("")) {
+            return UnifiedStats.stats(cg);
+        }
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("cpu", cpu(cg));
         d.put("cpuset", cpuset(cg));
@@ -57,16 +61,17 @@ public final class ContainerStats {
         usage.put("user", stat.getOrDefault("user", 0L) * 1_000_000_000L / CLOCK_TICKS);
         Map<String, Object> throttling = new LinkedHashMap<>();
         Map<String, Long> cpuStat = keyValues(cg.readControl("cpu", "cpu.stat"));
+        // runc's types.Throttling tags are camelCase, unlike the other fields.
         putNonZero(throttling, "periods", cpuStat.getOrDefault("nr_periods", 0L));
-        putNonZero(throttling, "throttled_periods", cpuStat.getOrDefault("nr_throttled", 0L));
-        putNonZero(throttling, "throttled_time", cpuStat.getOrDefault("throttled_time", 0L));
+        putNonZero(throttling, "throttledPeriods", cpuStat.getOrDefault("nr_throttled", 0L));
+        putNonZero(throttling, "throttledTime", cpuStat.getOrDefault("throttled_time", 0L));
         Map<String, Object> cpu = new LinkedHashMap<>();
         cpu.put("usage", usage);
         cpu.put("throttling", throttling);
         return cpu;
     }
 
-    private static Map<String, Object> cpuset(ContainerCgroups cg) {
+    static Map<String, Object> cpuset(ContainerCgroups cg) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<Long> cpus = ranges(cg.readControl("cpuset", "cpuset.cpus"));
         if (!cpus.isEmpty()) {
@@ -157,7 +162,7 @@ public final class ContainerStats {
         return h;
     }
 
-    private static void putNonZero(Map<String, Object> m, String key, long v) {
+    static void putNonZero(Map<String, Object> m, String key, long v) {
         if (v != 0) {
             m.put(key, v);
         }

@@ -7,6 +7,7 @@ import io.javarun.json.Json;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
 import io.javarun.process.ChildProcess;
+import io.javarun.process.Stdio;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.Hooks;
 import io.javarun.spec.SpecParser;
@@ -48,10 +49,17 @@ public final class Containers {
      * {@code preserveFds} ones follow.
      */
     public record CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
-            boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket) {
+            boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket, Stdio stdio) {
+        /** The CLI's options: the container gets javarun's own stdio. */
+        public CreateOptions(String id, Path bundle, Path pidFile, String consoleSocket, boolean noPivot,
+                boolean noNewKeyring, int preserveFds, int listenFds, String notifySocket) {
+            this(id, bundle, pidFile, consoleSocket, noPivot, noNewKeyring, preserveFds, listenFds, notifySocket,
+                    Stdio.INHERIT);
+        }
+
         CreateOptions withConsoleSocket(String path) {
             return new CreateOptions(id, bundle, pidFile, path, noPivot, noNewKeyring, preserveFds, listenFds,
-                    notifySocket);
+                    notifySocket, stdio);
         }
     }
 
@@ -211,15 +219,21 @@ public final class Containers {
         }
         // runc checks the freezer first: a frozen created container is paused too.
         String freezer = s.cgroupPaths().get("freezer");
-        if (freezer != null && isFrozen(Path.of(freezer, "freezer.state"))) {
+        if (freezer != null) {
+            if (isFrozen(Path.of(freezer, "freezer.state"), "FROZEN")) {
+                return Status.PAUSED;
+            }
+        } else if (s.cgroupPaths().size() == 1 && s.cgroupPaths().get("") != null
+                && isFrozen(Path.of(s.cgroupPaths().get(""), "cgroup.freeze"), "1")) {
+            // cgroup v2 alone: its freezer is cgroup.freeze.
             return Status.PAUSED;
         }
         return Files.exists(store.execFifo(s.id())) ? Status.CREATED : Status.RUNNING;
     }
 
-    private static boolean isFrozen(Path freezerState) {
+    private static boolean isFrozen(Path file, String frozen) {
         try {
-            return Files.readString(freezerState).startsWith("FROZEN");
+            return Files.readString(file).startsWith(frozen);
         } catch (IOException e) {
             return false;
         }
@@ -233,14 +247,7 @@ public final class Containers {
         try {
             ContainerState s = store.read(id);
             if (all) {
-                ContainerCgroups cg = ContainerCgroups.fromPaths(s.cgroupPaths());
-                for (int pid : cg.pids()) {
-                    try {
-                        LinuxNative.kill(pid, signal);
-                    } catch (ErrnoException e) {
-                        // A process that exited meanwhile: the others still get the signal.
-                    }
-                }
+                ContainerCgroups.fromPaths(s.cgroupPaths()).signalAll(signal);
                 return;
             }
             if (status(s) == Status.STOPPED) {
@@ -307,9 +314,7 @@ public final class Containers {
             if (ProcessProbe.isSame(s.pid(), s.pidStartTime())) {
                 signal(s, SIGKILL);
             }
-            for (int pid : cg.pids()) {
-                LinuxNative.kill(pid, SIGKILL);
-            }
+            cg.signalAll(SIGKILL);
         } catch (ErrnoException | CgroupException e) {
             // A process that exited meanwhile: what matters is that none is left, checked below.
         }
@@ -372,6 +377,29 @@ public final class Containers {
      * detached, else the process's exit code.
      */
     public int exec(ExecRequest r, SignalForwarder forwarder, TerminalRelayFactory terminals) throws OperationException {
+        ContainerState s = execTarget(r);
+        if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
+            TerminalRelay relay = openRelay("exec", r.id(), terminals);
+            try {
+                return new ContainerExec(store, warnings).exec(r.withConsoleSocket(relay.consoleSocket()), s, forwarder,
+                        relay);
+            } finally {
+                relay.close();
+            }
+        }
+        return new ContainerExec(store, warnings).exec(r, s, forwarder, null);
+    }
+
+    /**
+     * Starts a process in the container and returns its pid at once, without waiting (the shim's
+     * exec: its reaper collects the exit). Refused in a stopped or paused container, as exec is.
+     */
+    public int launchExec(ExecRequest r) throws OperationException {
+        return new ContainerExec(store, warnings).launch(r, execTarget(r), null);
+    }
+
+    /** The container an exec goes into, refused when stopped, or paused without ignorePaused. */
+    private ContainerState execTarget(ExecRequest r) throws OperationException {
         ContainerId.validate("exec", r.id());
         ContainerState s;
         try {
@@ -388,16 +416,7 @@ public final class Containers {
             throw new OperationException("exec", r.id(),
                     "cannot exec in a paused container (use --ignore-paused to override)");
         }
-        if (r.tty() && r.consoleSocket() == null && !r.detach() && terminals != null) {
-            TerminalRelay relay = openRelay("exec", r.id(), terminals);
-            try {
-                return new ContainerExec(store, warnings).exec(r.withConsoleSocket(relay.consoleSocket()), s, forwarder,
-                        relay);
-            } finally {
-                relay.close();
-            }
-        }
-        return new ContainerExec(store, warnings).exec(r, s, forwarder, null);
+        return s;
     }
 
     // ---------------------------------------------------------------- run
@@ -513,7 +532,7 @@ public final class Containers {
 
     /** A frozen process dies of SIGKILL only once thawed: as runc does, thaw after the kill. */
     private static void thawAfterKill(ContainerCgroups cg) {
-        if ("FROZEN".equals(cg.freezerState()) || "FREEZING".equals(cg.freezerState())) {
+        if (cg.isFrozen()) {
             try {
                 cg.freeze(false);
             } catch (CgroupException e) {
@@ -590,6 +609,20 @@ public final class Containers {
         }
     }
 
+    /** Whether there is state for {@code id} under this root. */
+    public boolean exists(String id) {
+        return store.exists(id);
+    }
+
+    /** Whether the container is frozen (pause). */
+    public boolean isPaused(String id) {
+        try {
+            return status(store.read(id)) == Status.PAUSED;
+        } catch (StateException e) {
+            return false;
+        }
+    }
+
     /** True while the container's init is alive (events streams until it is not). */
     public boolean isAlive(String id) {
         try {
@@ -610,6 +643,11 @@ public final class Containers {
         int[] fds;
         try {
             cg = ContainerCgroups.fromPaths(store.read(id).cgroupPaths());
+            Long kills = cg.oomKillCount();
+            if (kills != null) {
+                watchOomKills(id, cg, kills, sink);
+                return;
+            }
             fds = cg.registerOomEventfd();
         } catch (StateException | CgroupException e) {
             throw new OperationException("events", id, e.getMessage());
@@ -630,6 +668,39 @@ public final class Containers {
                     }
                 } catch (ErrnoException e) {
                     warnings.accept("events " + id + ": OOM notifications: " + e.getMessage());
+                }
+            }
+        };
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * cgroup v2: memory.events' oom_kill counter, read every 100 ms on a daemon thread (a read of
+     * a small kernel file: cheaper than an inotify thread of its own); every increase is one
+     * {"type":"oom"} event per kill. Ends when the cgroup is gone.
+     */
+    private void watchOomKills(String id, ContainerCgroups cg, long initial, Consumer<Map<String, Object>> sink) {
+        Thread t = new Thread("oom-" + id) {
+            @Override
+            public void run() {
+                long seen = initial;
+                while (true) {
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    Long now = cg.oomKillCount();
+                    if (now == null || now < 0) {
+                        return;
+                    }
+                    for (; seen < now; seen++) {
+                        Map<String, Object> e = new java.util.LinkedHashMap<>();
+                        e.put("type", "oom");
+                        e.put("id", id);
+                        sink.accept(e);
+                    }
                 }
             }
         };

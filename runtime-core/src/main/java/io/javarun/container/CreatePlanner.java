@@ -78,7 +78,10 @@ public final class CreatePlanner {
         }
         plan.add("create a session", "SETSID");
         if (!in.noNewKeyring()) {
-            plan.add("join session keyring _ses." + in.id(), "JOIN_KEYRING", "_ses." + in.id());
+            // As runc: the keyring is made searchable by the container's user, which is "other"
+            // to it inside a user namespace and its owner uid without one.
+            String searchable = linux.namespace(NamespaceType.USER) != null ? "0x8" : "0x80000";
+            plan.add("join session keyring _ses." + in.id(), "JOIN_KEYRING", "_ses." + in.id(), searchable);
         }
         RootfsPlanner rootfs = new RootfsPlanner(plan, spec, in.rootfs(), in.cgroups());
         rootfs.planMounts(proc.cwd());

@@ -16,8 +16,7 @@ import java.util.Map;
 /**
  * The runtime-spec Features structure `javarun features` prints, in runc's shape. It lists what
  * javarun implements now, so that callers do not send it what it would refuse: AppArmor, SELinux
- * and cgroup v2 (whose device filter is still missing) are reported as absent until their work
- * lands.
+ * and the systemd cgroup driver are reported as absent until their work lands.
  */
 public final class RuntimeFeatures {
     private RuntimeFeatures() {}
@@ -39,7 +38,7 @@ public final class RuntimeFeatures {
         linux.put("capabilities", new ArrayList<Object>(hostCapabilities()));
         Map<String, Object> cgroup = new LinkedHashMap<>();
         cgroup.put("v1", true);
-        cgroup.put("v2", false);
+        cgroup.put("v2", true);
         cgroup.put("systemd", false);
         cgroup.put("systemdUser", false);
         linux.put("cgroup", cgroup);

@@ -1,22 +1,23 @@
 package io.javarun.hooks;
 
+import io.javarun.linux.ErrnoException;
+import io.javarun.linux.LinuxNative;
+import io.javarun.process.Children;
 import io.javarun.spec.Hooks;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs OCI hooks on the host: each with the container's state JSON on stdin, its own args and
  * environment (nothing inherited), killed when its timeout passes.
  *
- * <p>Uses java.lang.Process: fine in the CLI, which never waits for arbitrary children. The shim
- * (one reaper for all children) will spawn hooks through its reaper instead.
+ * <p>Spawned and waited for through {@link Children}, not java.lang.Process: in the shim one
+ * reaper collects every child, and the JDK's own waitpid would race it for the hook's status.
  */
 public final class HookRunner {
+    private static final int SIGKILL = 9;
+
     private HookRunner() {}
 
     /** A hook failed or timed out; the message holds its stderr. */
@@ -33,69 +34,104 @@ public final class HookRunner {
     }
 
     public static void run(String name, Hooks.Hook hook, String stateJson) throws HookException {
+        String what = name + " (" + hook.path() + ")";
         List<String> args = hook.args().isEmpty() ? List.of(hook.path()) : hook.args();
-        ProcessBuilder pb = new ProcessBuilder(args);
-        // args[0] is only argv[0]: the binary is always hook.path.
-        pb.command().set(0, hook.path());
-        pb.environment().clear();
-        for (String e : hook.env()) {
-            int eq = e.indexOf('=');
-            if (eq > 0) {
-                pb.environment().put(e.substring(0, eq), e.substring(eq + 1));
-            }
-        }
-        pb.redirectErrorStream(true);
-        Process p;
+        LinuxNative.load();
+        int[] stdin;
+        int[] output;
+        int pid;
         try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new HookException(name + " (" + hook.path() + "): " + e.getMessage());
+            stdin = LinuxNative.pipe();
+            output = LinuxNative.pipe();
+        } catch (ErrnoException e) {
+            throw new HookException(what + ": " + e.getMessage());
         }
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> copy(p.getInputStream(), output), "hook-output");
-        drain.setDaemon(true);
+        try {
+            // args[0] is only argv[0]: the binary is always hook.path.
+            pid = Children.current().spawn(hook.path(), args.toArray(new String[0]),
+                    hook.env().toArray(new String[0]), new int[] {stdin[0], 0, output[1], 1, output[1], 2}, false);
+        } catch (ErrnoException e) {
+            closeAll(stdin[0], stdin[1], output[0], output[1]);
+            throw new HookException(what + ": fork/exec " + hook.path() + ": " + e.reason().toLowerCase());
+        }
+        closeAll(stdin[0], output[1]);
+        OutputDrain drain = new OutputDrain(output[0]);
         drain.start();
-        try (OutputStream stdin = p.getOutputStream()) {
-            stdin.write(stateJson.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            // A hook that does not read its stdin is fine (EPIPE).
-        }
         try {
-            boolean done = hook.timeout() == null ? waitFully(p) : p.waitFor(hook.timeout(), TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-                p.waitFor();
-                throw new HookException(name + " (" + hook.path() + ") timed out after " + hook.timeout() + "s");
+            byte[] state = stateJson.getBytes(StandardCharsets.UTF_8);
+            LinuxNative.writeFully(stdin[1], state, 0, state.length);
+        } catch (ErrnoException e) {
+            // A hook that does not read its stdin is fine (EPIPE).
+        } finally {
+            closeAll(stdin[1]);
+        }
+        int status;
+        try {
+            status = hook.timeout() == null ? Children.current().await(pid)
+                    : Children.current().await(pid, hook.timeout() * 1000L);
+            if (status == -1) {
+                LinuxNative.kill(pid, SIGKILL);
+                Children.current().await(pid);
+                throw new HookException(what + " timed out after " + hook.timeout() + "s");
             }
-            drain.join(1000);
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new HookException(name + " (" + hook.path() + ") interrupted");
+        } catch (ErrnoException e) {
+            throw new HookException(what + ": wait: " + e.getMessage());
         }
-        if (p.exitValue() != 0) {
-            String out = output.toString(StandardCharsets.UTF_8).trim();
-            throw new HookException(name + " (" + hook.path() + ") failed with exit status " + p.exitValue()
-                    + (out.isEmpty() ? "" : ": " + out));
+        String out = drain.text();
+        int code = Children.exitCode(status);
+        if (code != 0) {
+            throw new HookException(what + " failed with exit status " + code + (out.isEmpty() ? "" : ": " + out));
         }
     }
 
-    private static boolean waitFully(Process p) throws InterruptedException {
-        p.waitFor();
-        return true;
+    private static void closeAll(int... fds) {
+        for (int fd : fds) {
+            try {
+                LinuxNative.close(fd);
+            } catch (ErrnoException e) {
+                // Our own pipe ends: nothing to act on.
+            }
+        }
     }
 
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        byte[] buf = new byte[4096];
-        try (in) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                synchronized (out) {
-                    out.write(buf, 0, n);
+    /** Collects the hook's stdout and stderr until they close (or briefly after it exits). */
+    private static final class OutputDrain extends Thread {
+        private final int fd;
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        OutputDrain(int fd) {
+            super("hook-output");
+            this.fd = fd;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[4096];
+            try {
+                int n;
+                while ((n = LinuxNative.read(fd, buf, 0, buf.length)) > 0) {
+                    synchronized (out) {
+                        out.write(buf, 0, n);
+                    }
                 }
+            } catch (ErrnoException e) {
+                // The hook closed its output: whatever came before is kept.
+            } finally {
+                closeAll(fd);
             }
-        } catch (IOException e) {
-            // The hook closed its output: whatever came before is kept.
+        }
+
+        /** The output so far; a child the hook left behind may hold the pipe open, so do not wait long. */
+        String text() {
+            try {
+                join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (out) {
+                return out.toString(StandardCharsets.UTF_8).trim();
+            }
         }
     }
 }

@@ -150,6 +150,74 @@ public final class LinuxNative {
     /** Sends one datagram to {@code path} ("@name": an abstract socket, as systemd's may be). */
     public static native void sendDatagram(String path, byte[] message) throws ErrnoException;
 
+    /** ioctl(fd, TIOCSWINSZ): the window size of a pty (the shim's ResizePty). */
+    public static native void setWindowSize(int fd, int rows, int cols) throws ErrnoException;
+
+    // ---- plain fds (fd_jni.c)
+
+    /** pipe2(O_CLOEXEC): {read end, write end}. */
+    public static native int[] pipe() throws ErrnoException;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_APPEND = 02000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_PATH = 010000000;
+
+    /** open(path, flags | O_CLOEXEC, mode), retried on EINTR. */
+    public static native int open(String path, int flags, int mode) throws ErrnoException;
+
+    /** read(2) into buf[off..off+len); 0 at end of file. */
+    public static native int read(int fd, byte[] buf, int off, int len) throws ErrnoException;
+
+    /** fcntl(F_DUPFD_CLOEXEC): a second fd for the same open file. */
+    public static native int dup(int fd) throws ErrnoException;
+
+    /** write(2) until all of buf[off..off+len) is written. */
+    public static native void writeFully(int fd, byte[] buf, int off, int len) throws ErrnoException;
+
+    // ---- subreaping (reaper_jni.c)
+
+    /** prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants become our children. */
+    public static native void becomeSubreaper() throws ErrnoException;
+
+    /**
+     * Blocks until a child has exited and returns its pid without reaping it (waitid WNOWAIT), so
+     * the pid cannot be reused before {@link #waitpid} collects it; 0 when there are no children.
+     */
+    public static native int awaitAnyExit() throws ErrnoException;
+
+    // ---- mounts (mount_jni.c)
+
+    /** mount(2); null source, type or data are passed as NULL. */
+    public static native void mount(String source, String target, String type, long flags, String data)
+            throws ErrnoException;
+
+    public static final int MNT_DETACH = 2;
+
+    /** umount2(2). */
+    public static native void umount(String target, int flags) throws ErrnoException;
+
+    // ---- the cgroup v2 device filter (bpf_jni.c)
+
+    /** BPF_PROG_LOAD of a BPF_PROG_TYPE_CGROUP_DEVICE program (encoded instructions); its fd. */
+    public static native int bpfLoadDeviceProgram(byte[] instructions, String license) throws ErrnoException;
+
+    /** BPF_PROG_QUERY: the ids of the device programs attached to the cgroup open on {@code cgroupFd}. */
+    public static native int[] bpfQueryDevicePrograms(int cgroupFd) throws ErrnoException;
+
+    /** BPF_PROG_GET_FD_BY_ID. */
+    public static native int bpfProgramFdById(int id) throws ErrnoException;
+
+    /** BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI, in place of {@code replaceFd}'s program when it is >= 0. */
+    public static native void bpfAttachDeviceProgram(int cgroupFd, int programFd, int replaceFd) throws ErrnoException;
+
+    /** BPF_PROG_DETACH of a device program. */
+    public static native void bpfDetachDeviceProgram(int cgroupFd, int programFd) throws ErrnoException;
+
     // ---- seccomp (seccomp_jni.c)
 
     /** pidfd_getfd: a close-on-exec copy of fd {@code targetFd} of process {@code pid}. */

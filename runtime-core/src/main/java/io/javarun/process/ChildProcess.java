@@ -3,7 +3,7 @@ package io.javarun.process;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
 
-/** Processes this JVM forked (through the helper, with CLONE_PARENT): ending one that failed. */
+/** Processes this JVM forked (through the helper, with CLONE_PARENT): waiting, ending one that failed. */
 public final class ChildProcess {
     private static final int SIGKILL = 9;
 
@@ -11,8 +11,7 @@ public final class ChildProcess {
 
     /** Waits for a child of ours and returns its exit code as a shell shows it (128+N for signal N). */
     public static int awaitExitCode(int pid) throws ErrnoException {
-        int status = LinuxNative.waitpid(pid, false);
-        return LinuxNative.exited(status) ? LinuxNative.exitCode(status) : 128 + LinuxNative.termSignal(status);
+        return Children.exitCode(Children.current().await(pid));
     }
 
     /** SIGKILL and reap a child of ours; a pid <= 0 (never created) is ignored. */
@@ -22,7 +21,7 @@ public final class ChildProcess {
         }
         try {
             LinuxNative.kill(pid, SIGKILL);
-            LinuxNative.waitpid(pid, false);
+            Children.current().await(pid);
         } catch (ErrnoException e) {
             // Already gone (ESRCH) or reaped (ECHILD): nothing left to collect.
         }

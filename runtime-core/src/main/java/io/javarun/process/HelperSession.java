@@ -46,14 +46,19 @@ public final class HelperSession implements AutoCloseable {
      * are inherited by the helper (and so the container); the sync socket goes right after them.
      */
     public static HelperSession start(Plan plan, int preserveFds) throws ErrnoException {
+        return start(plan, preserveFds, Stdio.INHERIT);
+    }
+
+    /** As {@link #start(Plan, int)}, with the container's stdio taken from {@code stdio}. */
+    public static HelperSession start(Plan plan, int preserveFds, Stdio stdio) throws ErrnoException {
         LinuxNative.load();
         int[] pair = LinuxNative.socketpairSeqpacket();
         int syncFd = 3 + preserveFds;
         String helper = NativeFiles.helper().toString();
         int pid;
         try {
-            pid = LinuxNative.spawn(helper, new String[] {helper, Integer.toString(syncFd)}, new String[0],
-                    new int[] {pair[1], syncFd}, false);
+            pid = Children.current().spawn(helper, new String[] {helper, Integer.toString(syncFd)}, new String[0],
+                    stdio.fdMap(pair[1], syncFd), false);
         } catch (ErrnoException e) {
             LinuxNative.close(pair[0]);
             LinuxNative.close(pair[1]);
@@ -130,6 +135,7 @@ public final class HelperSession implements AutoCloseable {
         }
         if (name.equals("PID")) {
             childPid = Integer.parseInt(m.get(1));
+            Children.current().expect(childPid);
         }
         return m;
     }
@@ -239,11 +245,7 @@ public final class HelperSession implements AutoCloseable {
     private String childExitText() {
         try {
             // Its socket closes as it dies: give the exit a moment to be collectable.
-            int status = LinuxNative.waitpid(childPid, true);
-            for (int i = 0; i < 20 && status == -1; i++) {
-                Thread.sleep(5);
-                status = LinuxNative.waitpid(childPid, true);
-            }
+            int status = Children.current().await(childPid, 100);
             if (status == -1) {
                 return "the process closed its end of the sync socket without a report";
             }
@@ -253,9 +255,6 @@ public final class HelperSession implements AutoCloseable {
                             + (LinuxNative.termSignal(status) == 9 ? " (SIGKILL: out of memory under its limit?)" : "");
         } catch (ErrnoException e) {
             return "the process ended without a report";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "the process ended without a report";
         }
     }
 
@@ -263,7 +262,7 @@ public final class HelperSession implements AutoCloseable {
     private String helperExitText() {
         String why;
         try {
-            int status = LinuxNative.waitpid(helperPid, false);
+            int status = Children.current().await(helperPid);
             helperReaped = true;
             why = LinuxNative.exited(status)
                     ? "helper exited with status " + LinuxNative.exitCode(status) + " without a report"
@@ -279,7 +278,7 @@ public final class HelperSession implements AutoCloseable {
             return;
         }
         try {
-            LinuxNative.waitpid(helperPid, false);
+            Children.current().await(helperPid);
         } catch (ErrnoException e) {
             // Already reaped by someone else: nothing to collect.
         }

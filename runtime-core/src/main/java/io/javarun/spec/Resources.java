@@ -7,8 +7,8 @@ import java.util.Map;
  * {@code linux.resources}: the cgroup limits of a container. A null member (or field) is "not set":
  * nothing is written for it, as runc writes nothing for its zero values.
  *
- * <p>{@code rdma} is refused by name by the parser (not supported yet); {@code unified} is kept
- * here and refused on a cgroup v1 host when the resources are applied, as runc does.
+ * <p>{@code unified} is kept here and refused on a cgroup v1 host when the resources are applied,
+ * as runc does.
  */
 public record Resources(
         List<LinuxSpec.DeviceRule> devices,
@@ -18,15 +18,26 @@ public record Resources(
         BlockIO blockIO,
         List<HugepageLimit> hugepageLimits,
         Network network,
-        Map<String, String> unified) {
+        Map<String, String> unified,
+        Map<String, Rdma> rdma) {
 
     /** No resources at all: what a config without linux.resources gets (no parsing, no writes). */
     public static final Resources NONE = new Resources(List.of(), null, null, null, null, List.of(), null, Map.of());
 
+    /** Without rdma limits. */
+    public Resources(List<LinuxSpec.DeviceRule> devices, Memory memory, Cpu cpu, Pids pids, BlockIO blockIO,
+            List<HugepageLimit> hugepageLimits, Network network, Map<String, String> unified) {
+        this(devices, memory, cpu, pids, blockIO, hugepageLimits, network, unified, Map.of());
+    }
+
     /** True when nothing but device rules is set: the common case, which writes no limit file. */
     public boolean onlyDevices() {
         return memory == null && cpu == null && pids == null && blockIO == null && hugepageLimits.isEmpty()
-                && network == null && unified.isEmpty();
+                && network == null && unified.isEmpty() && rdma.isEmpty();
+    }
+
+    /** {@code rdma.<device>}: HCA handle and object limits (uint32; null: not limited). */
+    public record Rdma(Long hcaHandles, Long hcaObjects) {
     }
 
     /** {@code memory}: bytes, -1 = unlimited. kernel and kernelTCP are ignored with a warning, as runc 1.1 does. */

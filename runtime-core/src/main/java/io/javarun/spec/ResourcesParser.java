@@ -3,6 +3,7 @@ package io.javarun.spec;
 import io.javarun.json.JsonCursor;
 import io.javarun.json.JsonShapeException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,10 +27,6 @@ public final class ResourcesParser {
             r.members(); // an object is required: a wrong type fails here with the path
             return Resources.NONE;
         }
-        JsonCursor rdma = r.get("rdma");
-        if (rdma.value() instanceof Map<?, ?> rm && !rm.isEmpty()) {
-            throw ConfigException.notSupportedYet(rdma.path());
-        }
         List<LinuxSpec.DeviceRule> rules = new ArrayList<>();
         for (JsonCursor d : r.get("devices").elements()) {
             rules.add(new LinuxSpec.DeviceRule(d.get("allow").asBoolean(false), d.get("type").asString("a"),
@@ -41,7 +38,22 @@ public final class ResourcesParser {
             huge.add(new Resources.HugepageLimit(h.get("pageSize").asString(), orZero(h.get("limit").asUnsigned64())));
         }
         return new Resources(rules, memory(r.get("memory")), cpu(r.get("cpu")), pids(r.get("pids")),
-                blockIO(r.get("blockIO")), huge, network(r.get("network")), r.get("unified").asStringMap());
+                blockIO(r.get("blockIO")), huge, network(r.get("network")), r.get("unified").asStringMap(),
+                rdma(r.get("rdma")));
+    }
+
+    /** {@code rdma}: device name to limits, in the config's order. */
+    private static Map<String, Resources.Rdma> rdma(JsonCursor r) throws JsonShapeException {
+        if (r.isNull()) {
+            return Map.of();
+        }
+        Map<String, Resources.Rdma> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonCursor> e : r.members().entrySet()) {
+            JsonCursor d = e.getValue();
+            out.put(e.getKey(), new Resources.Rdma(d.get("hcaHandles").asLong(0, U32_MAX),
+                    d.get("hcaObjects").asLong(0, U32_MAX)));
+        }
+        return out;
     }
 
     private static Resources.Memory memory(JsonCursor m) throws JsonShapeException {

@@ -185,11 +185,12 @@ class CgroupLayoutTest {
     }
 
     @Test
-    void systemdSlicePrefixNameFormIsNotSupportedYet() {
-        CgroupException e = assertThrows(CgroupException.class,
-                () -> dirs(V2_MOUNTINFO, V2_CGROUP, "system.slice:docker:c1"));
-        assertEquals("linux.cgroupsPath \"system.slice:docker:c1\": the slice:prefix:name form is not supported yet",
-                e.getMessage());
+    void slicePrefixNameFormIsAPlainNameForTheCgroupfsDriver() throws Exception {
+        // As runc 1.1.5 without --systemd-cgroup (checked on the hybrid host): colons and all,
+        // relative to the caller's cgroup like any relative path.
+        assertEquals(Map.of("", Path.of("/sys/fs/cgroup/user.slice/user-1000.slice/system.slice:docker:c1")),
+                dirs(V2_MOUNTINFO, V2_CGROUP, "system.slice:docker:c1"));
+        assertEquals(Map.of("", Path.of("/sys/fs/cgroup/a:b:c/d")), dirs(V2_MOUNTINFO, V2_CGROUP, "/a:b:c/d"));
     }
 
     @Test

@@ -349,7 +349,7 @@ class CreatePlannerTest {
     @Test
     void sessionKeyringIsNamedAfterTheContainer() throws Exception {
         Plan p = plan();
-        assertEquals(fields("_ses.c1"), only(p, "JOIN_KEYRING").fields());
+        assertEquals(fields("_ses.c1", "0x80000"), only(p, "JOIN_KEYRING").fields());
         assertTrue(first(p, "SETSID") < first(p, "JOIN_KEYRING"));
         Plan none = CreatePlanner.plan(new CreatePlanner.Inputs("c1", Fixtures.spec(doc), rootfs, fifo, null, false,
                 true, Map.of()));

@@ -23,7 +23,8 @@ class ExecPlannerTest {
 
     private static ExecRequest request(List<String> args, String user, List<String> gids, List<String> env,
             List<String> caps) {
-        return new ExecRequest("c1", args, null, null, null, env, false, user, gids, false, null, false, caps, 0, false);
+        return new ExecRequest("c1", args, null, null, null, env, false, user, gids, false, null, false, caps, 0, false,
+                List.of());
     }
 
     private static List<String> names(Plan p) {

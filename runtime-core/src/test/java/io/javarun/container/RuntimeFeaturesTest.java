@@ -39,5 +39,9 @@ class RuntimeFeaturesTest {
                 "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_RISCV64")));
         assertEquals(List.of("SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG",
                 "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"), seccomp.get("knownFlags"));
+        Map<String, Object> cgroup = (Map<String, Object>) linux.get("cgroup");
+        assertEquals(true, cgroup.get("v1"));
+        assertEquals(true, cgroup.get("v2"));
+        assertEquals(false, cgroup.get("systemd"));
     }
 }

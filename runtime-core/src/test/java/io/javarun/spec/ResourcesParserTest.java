@@ -97,8 +97,12 @@ class ResourcesParserTest {
     }
 
     @Test
-    void rdmaIsRefusedByName() {
-        assertEquals("config.json: linux.resources.rdma: not supported yet",
-                refused("rdma", map("mlx5_1", map("hcaHandles", 3L))));
+    void rdmaLimitsPerDeviceInTheConfigsOrder() throws Exception {
+        Resources r = parse("rdma", map("mlx5_1", map("hcaHandles", 3L), "mlx4_0", map("hcaObjects", 10000L)));
+        assertEquals(List.of("mlx5_1", "mlx4_0"), List.copyOf(r.rdma().keySet()));
+        assertEquals(new Resources.Rdma(3L, null), r.rdma().get("mlx5_1"));
+        assertEquals(new Resources.Rdma(null, 10000L), r.rdma().get("mlx4_0"));
+        assertEquals("config.json: linux.resources.rdma.mlx5_1.hcaHandles: value 4294967296 out of range [0, 4294967295]",
+                refused("rdma", map("mlx5_1", map("hcaHandles", 4294967296L))));
     }
 }

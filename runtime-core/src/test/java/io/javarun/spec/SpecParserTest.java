@@ -189,15 +189,6 @@ class SpecParserTest {
     }
 
     @Test
-    void rdmaResourcesAreRefusedByName() {
-        // The other resources are parsed (ResourcesParserTest); rdma is not implemented yet.
-        Map<String, Object> doc = Fixtures.runcSpec();
-        obj(doc, "linux", "resources").put("rdma", map("mlx5_1", map("hcaHandles", 3L)));
-        ConfigException e = assertThrows(ConfigException.class, () -> Fixtures.spec(doc));
-        assertEquals("config.json: linux.resources.rdma: not supported yet", e.getMessage());
-    }
-
-    @Test
     void emptyValuesOfUnsupportedSettingsAreAccepted() throws Exception {
         Map<String, Object> doc = Fixtures.runcSpec();
         obj(doc, "process").put("apparmorProfile", "");

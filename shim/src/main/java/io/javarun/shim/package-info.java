@@ -1,5 +1,6 @@
 /**
- * containerd-shim-javarun-v2: the task service over ttrpc, calling runtime-core in-process.
- * Filled by the shim issue; the module exists now so that the build's shape is the final one.
+ * containerd-shim-javarun-v2: the launcher's start and delete commands ({@code launch}), the
+ * daemon's one reaper ({@code process}), container stdio ({@code io}), the ordered event queue
+ * ({@code events}) and the task service calling runtime-core in-process ({@code task}).
  */
 package io.javarun.shim;
