@@ -374,6 +374,16 @@ class ShimTest {
         assertEquals("89\n90\n", out.text().replaceAll("[ \\t]", ""), out.toString());
     }
 
+    /** containerd's default seccomp profile (ctr run --seccomp): in force, and it denies what it should. */
+    @ParameterizedTest
+    @ValueSource(strings = {Containerd.RUNC, Containerd.JAVARUN})
+    void containerdsDefaultSeccompProfile(String runtime) {
+        Containerd.Out out = ctd.ctr("run", "--rm", "--seccomp", "--runtime", runtime, Containerd.IMAGE, id("seccomp"),
+                "sh", "-c", "grep '^Seccomp:' /proc/self/status; mount -t tmpfs none /mnt 2>&1; echo rc=$?");
+        assertTrue(out.text().contains("Seccomp:\t2"), "a filter is loaded: " + out);
+        assertTrue(out.text().contains("rc=1") || out.text().contains("rc=255"), "mount is denied: " + out);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** What a user does to end a task: SIGKILL, wait for STOPPED, remove task and container. */
