@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "ops.h"
+#include "rootpath.h"
 #include "util.h"
 
 /*
@@ -45,6 +48,23 @@ int op_apparmor(char **a)
 int op_selinux(char **a)
 {
 	return write_exec_attr(NULL, a[0]);
+}
+
+/* A mount whose filesystem takes no context= option (mqueue) gets its label on its root. */
+int op_file_label(char **a)
+{
+	char p[32];
+	int fd, r;
+
+	fd = root_open(a[0], O_PATH);
+	if (fd < 0)
+		return fail_ctx("label \"%s\"", a[0]);
+	fd_path(p, sizeof(p), fd);
+	r = setxattr(p, "security.selinux", a[1], strlen(a[1]), 0);
+	if (r < 0)
+		fail("setxattr(\"%s\"[fd %d], \"security.selinux\", \"%s\")", a[0], fd, a[1]);
+	close(fd);
+	return r;
 }
 
 int op_personality(char **a)

@@ -50,6 +50,7 @@ static const struct op_desc ops[] = {
 	{ "PERSONALITY", 1, C, op_personality },
 	{ "SELINUX", 1, C, op_selinux },
 	{ "APPARMOR", 1, C, op_apparmor },
+	{ "FILE_LABEL", 2, C, op_file_label },
 	{ "SECCOMP", -1, C, op_seccomp },
 	{ "UMASK", 1, C, op_umask },
 	{ "CHDIR", 1, C, op_chdir },

@@ -80,6 +80,7 @@ int op_loopback_up(char **a);
 int op_seccomp(char **a);
 /* confine.c */
 int op_apparmor(char **a);
+int op_file_label(char **a);
 int op_selinux(char **a);
 int op_personality(char **a);
 int op_ioprio(char **a);

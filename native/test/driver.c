@@ -1383,7 +1383,7 @@ static int test_confine(void)
  * host without AppArmor or SELinux has no exec attribute to write (Java refuses these first). */
 static int test_confine_refused(void)
 {
-	struct plan p = { 0 }, q = { 0 }, t = { 0 };
+	struct plan p = { 0 }, q = { 0 }, t = { 0 }, u = { 0 };
 	int idx;
 
 	OP(&p, "CLONE", "0", "", "", "");
@@ -1403,7 +1403,14 @@ static int test_confine_refused(void)
 	OP(&t, "CLONE", "0", "", "", "");
 	idx = OP(&t, "SELINUX", "system_u:system_r:container_t:s0");
 	OP(&t, "EXEC", "/bin/true");
-	return run_failing(&t, idx, EINVAL, "/proc/thread-self/attr/exec", 0, 1);
+	if (run_failing(&t, idx, EINVAL, "/proc/thread-self/attr/exec", 0, 1) < 0)
+		return -1;
+	/* tmpfs keeps security.* attributes even without an LSM: a missing path is what fails. */
+	plan_seccomp_container(&u);
+	OP(&u, "FILE_LABEL", "/tmp", "system_u:object_r:container_file_t:s0");
+	idx = OP(&u, "FILE_LABEL", "/tmp/missing", "system_u:object_r:container_file_t:s0");
+	OP(&u, "EXEC", "/bin/true");
+	return run_failing(&u, idx, ENOENT, "label \"/tmp/missing\"", 0, 1);
 }
 
 static const struct {
@@ -1437,7 +1444,7 @@ static const struct {
 	{ "SECCOMP: bad architecture, short rule, rule with the default action -> ERR <index>",
 	  test_seccomp_errors },
 	{ "IOPRIO, SCHEDULER, PERSONALITY: idle I/O, SCHED_BATCH nice 7, i686", test_confine },
-	{ "SCHEDULER refused by the kernel, APPARMOR/SELINUX without the LSM -> ERR <index>", test_confine_refused },
+	{ "SCHEDULER refused by the kernel, APPARMOR/SELINUX/FILE_LABEL without the LSM -> ERR <index>", test_confine_refused },
 };
 
 int main(int argc, char **argv)
