@@ -43,15 +43,6 @@ class ConfinementTest extends ItBase {
         }
     }
 
-    /** A running container (sleep) to exec into. */
-    private static String running(Harness h, Bundle b, String name) {
-        String id = h.newId(name);
-        b.args("sleep", "1000");
-        h.run(b, id, "-d").ok();
-        h.recordPid(h.state(id).get("pid").asInt());
-        return id;
-    }
-
     @BothRuntimes
     void anAppArmorProfileIsRefusedWithoutAppArmor(Kind kind) {
         assumeFalse(APPARMOR, "this host has AppArmor");
@@ -86,7 +77,7 @@ class ConfinementTest extends ItBase {
         assumeFalse(APPARMOR || SELINUX, "this host has an LSM");
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execlsm");
+        String id = h.running(b, "execlsm");
         Result a = h.exec("exec", "--apparmor", "javarun-test-profile", id, "true").failed();
         Result s = h.exec("exec", "--process-label", "system_u:system_r:container_t:s0", id, "true").failed();
         mentions(a, "apparmor");
@@ -114,7 +105,7 @@ class ConfinementTest extends ItBase {
         assumeFalse(RESCTRL, "this host has resctrl mounted");
         Harness h = harness(Kind.JAVARUN);
         Bundle b = h.newBundle();
-        String id = running(h, b, "rdtupdate");
+        String id = h.running(b, "rdtupdate");
         Result r = h.exec("update", "--l3-cache-schema", "L3:0=f", id).failed();
         mentions(r, Pattern.quote(id), "--l3-cache-schema", "resctrl is not mounted on this host");
         h.delete("-f", id).ok();
@@ -136,7 +127,7 @@ class ConfinementTest extends ItBase {
         Bundle b = h.newBundle();
         b.linux().putObject("personality").put("domain", "LINUX32");
         assertEquals("i686\n", h.sh(b, "uname -m").ok().stdout());
-        String id = running(h, b, "persona");
+        String id = h.running(b, "persona");
         assertEquals("i686\n", h.exec("exec", id, "uname", "-m").ok().stdout());
         h.delete("-f", id).ok();
         h.assertNothingLeft(id, b);
@@ -150,7 +141,7 @@ class ConfinementTest extends ItBase {
         b.process().putObject("ioPriority").put("class", "IOPRIO_CLASS_BE").put("priority", 6);
         assertEquals("best-effort: prio 6\n", h.sh(b, "ionice").ok().stdout());
         b.process().putObject("ioPriority").put("class", "IOPRIO_CLASS_IDLE").put("priority", 0);
-        String id = running(h, b, "ioprio");
+        String id = h.running(b, "ioprio");
         assertEquals("idle\n", h.exec("exec", id, "ionice", "-p", "1").ok().stdout());
         assertEquals("idle\n", h.exec("exec", id, "ionice").ok().stdout());
         h.delete("-f", id).ok();
@@ -168,7 +159,7 @@ class ConfinementTest extends ItBase {
         assertEquals("7 3\n", h.sh(b, NICE_AND_POLICY).ok().stdout());
         // The kernel keeps nice for SCHED_OTHER and SCHED_BATCH only.
         b.process().putObject("scheduler").put("policy", "SCHED_IDLE").put("nice", -4);
-        String id = running(h, b, "schedidle");
+        String id = h.running(b, "schedidle");
         assertEquals("0 5\n", h.exec("exec", id, "sh", "-c", NICE_AND_POLICY).ok().stdout());
         h.delete("-f", id).ok();
         h.assertNothingLeft(id, b);
