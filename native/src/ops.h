@@ -78,6 +78,13 @@ int op_sync(char **a);
 int op_loopback_up(char **a);
 /* seccomp.c */
 int op_seccomp(char **a);
+/* confine.c */
+int op_apparmor(char **a);
+int op_file_label(char **a);
+int op_selinux(char **a);
+int op_personality(char **a);
+int op_ioprio(char **a);
+int op_scheduler(char **a);
 /* console.c */
 int op_console_socket(char **a);
 int op_console(char **a);

@@ -946,8 +946,8 @@ static int test_unknown_op(void)
 	struct plan p = { 0 };
 
 	OP(&p, "UNSHARE", "0");
-	OP(&p, "APPARMOR", "whatever");
-	return run_failing(&p, -1, EINVAL, "unknown op APPARMOR", 1, -1);
+	OP(&p, "NO_SUCH_OP", "whatever");
+	return run_failing(&p, -1, EINVAL, "unknown op NO_SUCH_OP", 1, -1);
 }
 
 static int test_bad_plan(void)
@@ -1356,6 +1356,63 @@ static int test_seccomp_errors(void)
 	return run_failing(&t, idx, EACCES, "seccomp_rule_add_array(mkdir", 0, 1);
 }
 
+
+/* ---------- confinement: I/O priority, scheduler, personality, LSM labels ---------- */
+
+/* The ops run as root before anything is dropped, as CreatePlanner places them; the shell then
+ * reports what it inherited: machine, I/O class, nice and policy (fields 19 and 41 of stat). */
+static int test_confine(void)
+{
+	static char out[4096], err[4096], unknown[256];
+	struct plan p = { 0 };
+	int code;
+
+	plan_seccomp_container(&p);
+	OP(&p, "IOPRIO", "3", "0");
+	OP(&p, "SCHEDULER", "3", "0", "7", "0", "0", "0", "0");
+	OP(&p, "PERSONALITY", "8");
+	OP(&p, "EXEC", "/bin/sh", "-c", "uname -m; ionice; cut -d' ' -f19,41 /proc/self/stat");
+	if (run_seccomp(&p, out, sizeof(out), err, sizeof(err), unknown, &code) < 0)
+		return -1;
+	CHECK(code == 0 && strcmp(out, "i686\nidle\n7 3\n") == 0, "exit %d, output \"%s\", stderr \"%s\"", code, out,
+	      err);
+	return 0;
+}
+
+/* What the kernel refuses is reported with the call: FIFO needs a priority of 1 to 99, and a
+ * host without AppArmor or SELinux has no exec attribute to write (Java refuses these first). */
+static int test_confine_refused(void)
+{
+	struct plan p = { 0 }, q = { 0 }, t = { 0 }, u = { 0 };
+	int idx;
+
+	OP(&p, "CLONE", "0", "", "", "");
+	idx = OP(&p, "SCHEDULER", "1", "0", "0", "0", "0", "0", "0");
+	OP(&p, "EXEC", "/bin/true");
+	if (run_failing(&p, idx, EINVAL, "sched_setattr(0, {policy 1,", 0, 1) < 0)
+		return -1;
+	if (access("/sys/kernel/security/apparmor", F_OK) == 0 || access("/sys/fs/selinux/enforce", F_OK) == 0) {
+		printf("    (the host has an LSM: exec-attribute refusals not checked)\n");
+		return 0;
+	}
+	OP(&q, "CLONE", "0", "", "", "");
+	idx = OP(&q, "APPARMOR", "some-profile");
+	OP(&q, "EXEC", "/bin/true");
+	if (run_failing(&q, idx, EINVAL, "write(\"/proc/thread-self/attr/exec\", \"exec some-profile\")", 0, 1) < 0)
+		return -1;
+	OP(&t, "CLONE", "0", "", "", "");
+	idx = OP(&t, "SELINUX", "system_u:system_r:container_t:s0");
+	OP(&t, "EXEC", "/bin/true");
+	if (run_failing(&t, idx, EINVAL, "/proc/thread-self/attr/exec", 0, 1) < 0)
+		return -1;
+	/* tmpfs keeps security.* attributes even without an LSM: a missing path is what fails. */
+	plan_seccomp_container(&u);
+	OP(&u, "FILE_LABEL", "/tmp", "system_u:object_r:container_file_t:s0");
+	idx = OP(&u, "FILE_LABEL", "/tmp/missing", "system_u:object_r:container_file_t:s0");
+	OP(&u, "EXEC", "/bin/true");
+	return run_failing(&u, idx, ENOENT, "label \"/tmp/missing\"", 0, 1);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1386,6 +1443,8 @@ static const struct {
 	{ "SECCOMP: ENOSYS stub above the profile's highest syscall", test_seccomp_enosys_stub },
 	{ "SECCOMP: bad architecture, short rule, rule with the default action -> ERR <index>",
 	  test_seccomp_errors },
+	{ "IOPRIO, SCHEDULER, PERSONALITY: idle I/O, SCHED_BATCH nice 7, i686", test_confine },
+	{ "SCHEDULER refused by the kernel, APPARMOR/SELINUX/FILE_LABEL without the LSM -> ERR <index>", test_confine_refused },
 };
 
 int main(int argc, char **argv)

@@ -12,20 +12,11 @@ import java.nio.file.Path;
  */
 class ExecTest extends ItBase {
 
-    /** A running container (sleep) that the test execs into. */
-    private static String running(Harness h, Bundle b, String name) {
-        String id = h.newId(name);
-        b.args("sleep", "1000");
-        h.run(b, id, "-d").ok();
-        h.recordPid(h.state(id).get("pid").asInt());
-        return id;
-    }
-
     @BothRuntimes
     void execSharesTheContainersNamespacesAndCgroups(Kind kind) throws Exception {
         Harness h = harness(kind);
         Bundle b = h.newBundle().hostname("exectest");
-        String id = running(h, b, "execns");
+        String id = h.running(b, "execns");
         int init = h.state(id).get("pid").asInt();
         // The container's init is pid 1 in its pid namespace: exec sees it there, with the
         // container's hostname.
@@ -46,7 +37,7 @@ class ExecTest extends ItBase {
     void exitCodeAndOutput(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execrc");
+        String id = h.running(b, "execrc");
         assertEquals(0, h.exec("exec", id, "true").exitCode());
         Result r = h.exec("exec", id, "sh", "-c", "echo out; echo err >&2; exit 42");
         assertEquals(42, r.exitCode(), r.toString());
@@ -61,7 +52,7 @@ class ExecTest extends ItBase {
     void argumentsAfterTheCommandArePassedThrough(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execargs");
+        String id = h.running(b, "execargs");
         assertEquals("--help -d x\n", h.exec("exec", id, "echo", "--help", "-d", "x").ok().stdout());
         h.delete("-f", id).ok();
     }
@@ -70,7 +61,7 @@ class ExecTest extends ItBase {
     void userGroupsEnvAndCwd(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle().env("FROM_CONFIG=yes");
-        String id = running(h, b, "execuser");
+        String id = h.running(b, "execuser");
         Result r = h.exec("exec", "-u", "1000:1000", "--additional-gids", "2000", "-e", "EXTRA=1", "--cwd", "/tmp",
                 id, "sh", "-c", "id; echo $FROM_CONFIG $EXTRA; pwd").ok();
         assertEquals("uid=1000(user1) gid=1000(user1) groups=2000(grp2)\nyes 1\n/tmp\n", r.stdout());
@@ -82,7 +73,7 @@ class ExecTest extends ItBase {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
         b.process().put("noNewPrivileges", false);
-        String id = running(h, b, "execcaps");
+        String id = h.running(b, "execcaps");
         String caps = h.exec("exec", id, "sh", "-c", "grep -E 'CapEff|NoNewPrivs' /proc/self/status").ok().stdout();
         assertTrue(caps.contains("CapEff:\t0000000020000420") && caps.contains("NoNewPrivs:\t0"), caps);
         String more = h.exec("exec", "--cap", "CAP_SYS_ADMIN", "--no-new-privs", id,
@@ -96,7 +87,7 @@ class ExecTest extends ItBase {
     void detachedWithPidFile(Kind kind) throws Exception {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execdetach");
+        String id = h.running(b, "execdetach");
         Path pidFile = h.hostDir("pid").resolve("exec.pid");
         h.exec("exec", "-d", "--pid-file", pidFile.toString(), id, "sleep", "1000").ok();
         int pid = Integer.parseInt(Files.readString(pidFile).trim());
@@ -113,7 +104,7 @@ class ExecTest extends ItBase {
     void processJson(Kind kind) throws Exception {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execjson");
+        String id = h.running(b, "execjson");
         Path process = h.hostDir("proc").resolve("process.json");
         Files.writeString(process, "{\"args\": [\"sh\", \"-c\", \"echo from json; id -u\"], \"cwd\": \"/\","
                 + " \"env\": [\"PATH=/bin\"], \"user\": {\"uid\": 65534, \"gid\": 65534}}");
@@ -141,7 +132,7 @@ class ExecTest extends ItBase {
     void executableNotFound(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execnf");
+        String id = h.running(b, "execnf");
         Result r = h.exec("exec", id, "no-such-binary").failed();
         assertTrue(r.stderr().contains("no-such-binary") && r.stderr().contains("not found"), r.toString());
         // The container is untouched.
@@ -154,7 +145,7 @@ class ExecTest extends ItBase {
     void execIntoAPausedContainerIsRefused(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execpaused");
+        String id = h.running(b, "execpaused");
         h.exec("pause", id).ok();
         Result r = h.exec("exec", id, "true").failed();
         assertTrue(r.stderr().contains("paused"), r.toString());
@@ -169,7 +160,7 @@ class ExecTest extends ItBase {
     void execIntoASubCgroup(Kind kind) throws Exception {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
-        String id = running(h, b, "execcg");
+        String id = h.running(b, "execcg");
         int init = h.state(id).get("pid").asInt();
         String memoryLine = Procs.read(Path.of("/proc/" + init + "/cgroup")).orElseThrow().lines()
                 .filter(l -> l.split(":")[1].equals("memory")).findFirst().orElseThrow();

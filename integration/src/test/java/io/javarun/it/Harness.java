@@ -109,6 +109,15 @@ public final class Harness implements AutoCloseable {
         return rt.exec(concat(List.of("run", "--bundle", b.dir().toString()), flags, id));
     }
 
+    /** A detached container running {@code sleep 1000} from {@code b}: its id (its pid recorded for cleanup). */
+    public String running(Bundle b, String hint) {
+        String id = newId(hint);
+        b.args("sleep", "1000");
+        run(b, id, "-d").ok();
+        recordPid(state(id).get("pid").asInt());
+        return id;
+    }
+
     /** Starts a foreground {@code run} and returns without waiting for it. */
     public Runtime.Call runAsync(Bundle b, String id, String... flags) {
         b.write();

@@ -79,20 +79,12 @@ class ResourcesTest extends ItBase {
         return out;
     }
 
-    private static String running(Harness h, Bundle b, String hint) {
-        String id = h.newId(hint);
-        b.args("sleep", "1000");
-        h.run(b, id, "-d").ok();
-        h.state(id);
-        return id;
-    }
-
     @BothRuntimes
     void limitsAreInTheControllerFilesOnTheHostAndInside(Kind kind) {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
         fullResources(b);
-        String id = running(h, b, "reslimits");
+        String id = h.running(b, "reslimits");
         int pid = h.state(id).get("pid").asInt();
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("memory/memory.limit_in_bytes", "67108864");
@@ -128,7 +120,7 @@ class ResourcesTest extends ItBase {
             ObjectNode r = (ObjectNode) b.linux().get("resources");
             ((ObjectNode) r.get("pids")).put("limit", -1);
             ((ObjectNode) r.get("memory")).put("swap", -1).remove("disableOOMKiller");
-            String id = running(h, b, "resside");
+            String id = h.running(b, "resside");
             seen.put(kind, readOnHost(h.state(id).get("pid").asInt(), FILES));
             h.delete("-f", id).ok();
             h.assertNothingLeft(id, b);
@@ -179,7 +171,7 @@ class ResourcesTest extends ItBase {
         Harness h = harness(kind);
         Bundle b = h.newBundle();
         b.linux().withObjectProperty("resources").putObject("memory").put("limit", 64L << 20);
-        String id = running(h, b, "resupd");
+        String id = h.running(b, "resupd");
         int pid = h.state(id).get("pid").asInt();
         h.exec("update", "--memory", "32m", "--memory-swap", "96M", "--pids-limit", "20", "--cpu-share", "300",
                 "--cpu-quota", "20000", "--cpuset-cpus", "0", id).ok();

@@ -150,13 +150,14 @@ public final class Main {
         "cpu-rt-period", "cpu-rt-runtime", "cpuset-cpus", "cpuset-mems", "kernel-memory", "kernel-memory-tcp", "memory",
         "memory-reservation", "memory-swap", "pids-limit"};
 
-    /** runc's update: --resources FILE (or - for stdin) or the flags; Intel RDT is not supported yet. */
+    /** runc's update: --resources FILE (or - for stdin) or the flags; Intel RDT is refused (see HostSecurity). */
     @SuppressWarnings("unchecked")
     private int update(ArgParser.Parsed c, Containers containers) throws OperationException {
         String id = id(c);
         for (String rdt : new String[] {"l3-cache-schema", "mem-bw-schema"}) {
             if (c.value(rdt) != null && !c.value(rdt).isEmpty()) {
-                throw new OperationException("update", id, "--" + rdt + ": Intel RDT is not supported yet");
+                throw new OperationException("update", id, "--" + rdt + ": " + (io.javarun.linux.HostSecurity.probe()
+                        .resctrl() ? "Intel RDT is not supported yet" : "Intel RDT: resctrl is not mounted on this host"));
             }
         }
         Map<String, Object> update;
@@ -447,24 +448,14 @@ public final class Main {
     }
 
     private static ExecRequest execRequest(ArgParser.Parsed c) {
-        // As runc on a host without the LSM: asking for a label it cannot apply is an error.
-        if (c.isSet("apparmor")) {
-            throw new IllegalArgumentException("--apparmor " + c.value("apparmor") + ": "
-                    + (Files.exists(Path.of("/sys/kernel/security/apparmor")) ? "AppArmor profiles are not supported yet"
-                            : "AppArmor is not enabled on this host"));
-        }
-        if (c.isSet("process-label")) {
-            throw new IllegalArgumentException("--process-label " + c.value("process-label") + ": "
-                    + (Files.exists(Path.of("/sys/fs/selinux/enforce")) ? "SELinux labels are not supported yet"
-                            : "SELinux is not enabled on this host"));
-        }
         String process = c.value("process");
         String pidFile = c.value("pid-file");
         int preserve = preserveFds(c);
         return new ExecRequest(id(c), c.args.subList(1, c.args.size()), process == null ? null : Path.of(process),
                 c.value("console-socket"), c.value("cwd"), c.all("env"), c.bool("tty"), c.value("user"),
                 c.all("additional-gids"), c.bool("detach"), pidFile == null ? null : Path.of(pidFile),
-                c.bool("no-new-privs"), c.all("cap"), preserve, c.bool("ignore-paused"), c.all("cgroup"));
+                c.bool("no-new-privs"), c.all("cap"), preserve, c.bool("ignore-paused"), c.all("cgroup"))
+                .withLabels(c.value("apparmor"), c.value("process-label"));
     }
 
     /**

@@ -3,6 +3,7 @@ package io.javarun.container;
 import io.javarun.cgroups.CgroupException;
 import io.javarun.cgroups.ContainerCgroups;
 import io.javarun.linux.ErrnoException;
+import io.javarun.linux.HostSecurity;
 import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.StepException;
@@ -160,6 +161,18 @@ final class ContainerExec {
                 groups.add(parseId("--additional-gids", g));
             }
         }
+        boolean apparmor = r.apparmor() != null && !r.apparmor().isEmpty();
+        boolean label = r.processLabel() != null && !r.processLabel().isEmpty();
+        if (apparmor || label) {
+            // The flag's own words; a label inherited from config.json is the validator's to refuse.
+            HostSecurity host = HostSecurity.probe();
+            if (apparmor && !host.appArmor()) {
+                throw new ConfigException("--apparmor " + r.apparmor() + ": AppArmor is not enabled on this host");
+            }
+            if (label && !host.selinux()) {
+                throw new ConfigException("--process-label " + r.processLabel() + ": SELinux is not enabled on this host");
+            }
+        }
         ProcessSpec.Capabilities caps = base.capabilities();
         if (!r.caps().isEmpty()) {
             caps = new ProcessSpec.Capabilities(
@@ -169,9 +182,12 @@ final class ContainerExec {
                     plus(caps == null ? null : caps.permitted(), r.caps()),
                     caps == null ? List.of() : caps.ambient());
         }
+        // As runc: the config's LSM labels, I/O priority and scheduler, the flags' labels over them.
         return new ProcessSpec(r.tty(), new ProcessSpec.User(uid, gid, u.umask(), groups), r.args(), env,
                 r.cwd() != null ? r.cwd() : base.cwd(), caps, base.rlimits(),
-                base.noNewPrivileges() || r.noNewPrivs(), null);
+                base.noNewPrivileges() || r.noNewPrivs(), null,
+                apparmor ? r.apparmor() : base.apparmorProfile(), label ? r.processLabel() : base.selinuxLabel(),
+                base.ioPriority(), base.scheduler());
     }
 
     private static List<String> plus(List<String> set, List<String> more) {

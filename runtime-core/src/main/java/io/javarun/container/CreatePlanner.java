@@ -105,7 +105,7 @@ public final class CreatePlanner {
                     "/proc/sys/" + s.getKey().replace('.', '/'), s.getValue());
         }
         rootfs.planFinal();
-        ProcessPlanner.planUpToExec(plan, proc, in.rootfs(), linux.seccomp());
+        ProcessPlanner.planUpToExec(plan, proc, in.rootfs(), linux.seccomp(), linux.personality());
         plan.add("report ready", "READY");
         plan.add("wait for start on the exec FIFO", "WAIT_EXEC_FIFO");
         // startContainer: inside the container, after start, before the process (container paths).

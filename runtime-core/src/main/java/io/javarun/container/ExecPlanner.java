@@ -36,7 +36,7 @@ final class ExecPlanner {
             plan.add("set up the console", "CONSOLE");
         }
         // The container's seccomp filter applies to every process in it, as with runc.
-        ProcessPlanner.planUpToExec(plan, proc, rootfs, linux.seccomp());
+        ProcessPlanner.planUpToExec(plan, proc, rootfs, linux.seccomp(), linux.personality());
         plan.add("exec " + proc.args().get(0), "EXEC", proc.args());
         return plan;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What `exec` was asked for, as runc's flags name it. The process is {@code process} when given
  * (the shim's), else read from {@code processFile}, else the container's own config.process with
- * {@code args} and the overrides applied. {@code cgroups}: exec --cgroup sub-cgroups.
+ * {@code args} and the overrides applied. {@code cgroups}: exec --cgroup sub-cgroups;
+ * {@code apparmor}, {@code processLabel}: --apparmor and --process-label (null when not given).
  */
 public record ExecRequest(
         String id,
@@ -27,6 +28,8 @@ public record ExecRequest(
         int preserveFds,
         boolean ignorePaused,
         List<String> cgroups,
+        String apparmor,
+        String processLabel,
         ProcessSpec process,
         Stdio stdio) {
 
@@ -35,7 +38,7 @@ public record ExecRequest(
             List<String> env, boolean tty, String user, List<String> additionalGids, boolean detach, Path pidFile,
             boolean noNewPrivs, List<String> caps, int preserveFds, boolean ignorePaused, List<String> cgroups) {
         this(id, args, processFile, consoleSocket, cwd, env, tty, user, additionalGids, detach, pidFile, noNewPrivs,
-                caps, preserveFds, ignorePaused, cgroups, null, Stdio.INHERIT);
+                caps, preserveFds, ignorePaused, cgroups, null, null, null, Stdio.INHERIT);
     }
 
     /**
@@ -44,11 +47,17 @@ public record ExecRequest(
      */
     public static ExecRequest of(String id, ProcessSpec process, String consoleSocket, Stdio stdio) {
         return new ExecRequest(id, List.of(), null, consoleSocket, null, List.of(), process.terminal(), null,
-                List.of(), true, null, false, List.of(), 0, false, List.of(), process, stdio);
+                List.of(), true, null, false, List.of(), 0, false, List.of(), null, null, process, stdio);
     }
 
     ExecRequest withConsoleSocket(String path) {
         return new ExecRequest(id, args, processFile, path, cwd, env, tty, user, additionalGids, detach, pidFile,
-                noNewPrivs, caps, preserveFds, ignorePaused, cgroups, process, stdio);
+                noNewPrivs, caps, preserveFds, ignorePaused, cgroups, apparmor, processLabel, process, stdio);
+    }
+
+    /** The same request with exec's --apparmor and --process-label (null: not given). */
+    public ExecRequest withLabels(String apparmorProfile, String label) {
+        return new ExecRequest(id, args, processFile, consoleSocket, cwd, env, tty, user, additionalGids, detach,
+                pidFile, noNewPrivs, caps, preserveFds, ignorePaused, cgroups, apparmorProfile, label, process, stdio);
     }
 }

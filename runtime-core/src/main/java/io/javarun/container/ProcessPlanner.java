@@ -6,6 +6,7 @@ import io.javarun.process.Plan;
 import io.javarun.process.RlimitType;
 import io.javarun.seccomp.SeccompPlanner;
 import io.javarun.seccomp.SeccompProfile;
+import io.javarun.spec.LinuxSpec;
 import io.javarun.spec.ProcessSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +26,13 @@ final class ProcessPlanner {
      *
      * @param rootfs the container's rootfs on the host, for HOME from its /etc/passwd
      * @param seccomp the container's linux.seccomp (exec processes get it too), or null
+     * @param personality the container's linux.personality (exec processes too, as runc 1.2), or null
      */
-    static void planUpToExec(Plan plan, ProcessSpec proc, Path rootfs, SeccompProfile seccomp) {
+    static void planUpToExec(Plan plan, ProcessSpec proc, Path rootfs, SeccompProfile seccomp,
+            LinuxSpec.Personality personality) {
+        if (proc.confined() || personality != null) {
+            ConfinementPlanner.plan(plan, proc, personality);
+        }
         for (ProcessSpec.Rlimit r : proc.rlimits()) {
             int resource = RlimitType.number(r.type());
             long ours = HostLimits.hard(resource);

@@ -1,5 +1,6 @@
 package io.javarun.container;
 
+import io.javarun.linux.HostSecurity;
 import io.javarun.mount.MountOptions;
 import io.javarun.process.CapabilityNames;
 import io.javarun.seccomp.SeccompFeatures;
@@ -15,8 +16,9 @@ import java.util.Map;
 
 /**
  * The runtime-spec Features structure `javarun features` prints, in runc's shape. It lists what
- * javarun implements now, so that callers do not send it what it would refuse: AppArmor, SELinux
- * and the systemd cgroup driver are reported as absent until their work lands.
+ * javarun implements now, so that callers do not send it what it would refuse: AppArmor and
+ * SELinux are enabled where this host has them (javarun refuses a label it cannot apply); Intel
+ * RDT and the systemd cgroup driver are reported as absent until their work lands.
  */
 public final class RuntimeFeatures {
     private RuntimeFeatures() {}
@@ -43,8 +45,9 @@ public final class RuntimeFeatures {
         cgroup.put("systemdUser", false);
         linux.put("cgroup", cgroup);
         linux.put("seccomp", SeccompFeatures.describe());
-        linux.put("apparmor", enabled(false));
-        linux.put("selinux", enabled(false));
+        HostSecurity host = HostSecurity.probe();
+        linux.put("apparmor", enabled(host.appArmor()));
+        linux.put("selinux", enabled(host.selinux()));
         linux.put("intelRdt", enabled(false));
         Map<String, Object> idmap = new LinkedHashMap<>();
         idmap.put("idmap", enabled(false));

@@ -92,7 +92,11 @@ public final class RootfsPlanner {
                 String step = "mount " + m.type() + " at " + m.destination();
                 plan.add("create mount point " + m.destination(), "MKDIR", m.destination(), "493");
                 plan.add(step, "MOUNT", m.source().isEmpty() ? m.type() : m.source(), m.destination(), m.type(),
-                        Long.toString(o.flags()), o.data());
+                        Long.toString(o.flags()), labelled(m.type(), o.data()));
+                if (m.type().equals("mqueue") && !spec.linux().mountLabel().isEmpty()) {
+                    plan.add("label " + m.destination() + " " + spec.linux().mountLabel() + " (linux.mountLabel)",
+                            "FILE_LABEL", m.destination(), spec.linux().mountLabel());
+                }
                 propagation(m, o);
             }
         }
@@ -100,6 +104,19 @@ public final class RootfsPlanner {
             planDevices();
         }
         plan.add("create the working directory " + cwd, "MKDIR", cwd, "493");
+    }
+
+    /**
+     * linux.mountLabel as runc gives it: a {@code context="..."} option on the filesystems it
+     * mounts, but not on proc and sysfs (the kernel's own labels) nor on binds and cgroups
+     * (their data is not used); mqueue takes no context option and is labelled after mounting.
+     */
+    private String labelled(String type, String data) {
+        String label = spec.linux().mountLabel();
+        if (label.isEmpty() || type.equals("proc") || type.equals("sysfs") || type.equals("mqueue")) {
+            return data;
+        }
+        return (data.isEmpty() ? "" : data + ",") + "context=\"" + label + "\"";
     }
 
     /** The switch to the new root: pivot_root, or MS_MOVE + chroot with --no-pivot. */

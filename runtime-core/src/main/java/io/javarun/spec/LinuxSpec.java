@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code linux}: namespaces, id mappings, devices, masks and the rest of the Linux-only settings.
- * {@code seccomp} is null when config.json has none.
+ * {@code seccomp} and {@code personality} are null when config.json has none; {@code mountLabel}
+ * is "" when not set; {@code intelRdt} says whether config.json has a non-empty one.
  */
 public record LinuxSpec(
         List<Namespace> namespaces,
@@ -20,7 +21,10 @@ public record LinuxSpec(
         List<String> readonlyPaths,
         String rootfsPropagation,
         List<TimeOffset> timeOffsets,
-        SeccompProfile seccomp) {
+        SeccompProfile seccomp,
+        String mountLabel,
+        Personality personality,
+        boolean intelRdt) {
 
     /** {@code linux.resources.devices[]}: the device cgroup rules (part of {@link #resources()}). */
     public List<DeviceRule> deviceRules() {
@@ -57,6 +61,15 @@ public record LinuxSpec(
 
     /** {@code linux.resources.devices[]}: a device cgroup rule. */
     public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {
+    }
+
+    /** {@code linux.personality}: domain LINUX or LINUX32; flags (the spec defines none). */
+    public record Personality(String domain, List<String> flags) {
+    }
+
+    /** True when the config asks for a mount label, a personality or Intel RDT. */
+    public boolean confined() {
+        return !mountLabel.isEmpty() || personality != null || intelRdt;
     }
 
     /** {@code linux.timeOffsets}: clock is "monotonic" or "boottime". */

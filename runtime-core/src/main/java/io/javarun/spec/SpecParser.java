@@ -24,9 +24,7 @@ public final class SpecParser {
      * that a container never runs with less confinement than its config asked for.
      */
     private static final String[] NOT_YET = {
-        "process.apparmorProfile", "process.selinuxLabel", "process.ioPriority", "process.scheduler",
-        "process.execCPUAffinity", "linux.mountLabel", "linux.intelRdt",
-        "linux.personality", "linux.memoryPolicy", "linux.netDevices",
+        "process.execCPUAffinity", "linux.memoryPolicy", "linux.netDevices",
     };
 
     private SpecParser() {}
@@ -96,10 +94,8 @@ public final class SpecParser {
             if (!(doc instanceof Map)) {
                 throw new JsonShapeException("(top level)", "expected an object");
             }
-            for (String field : new String[] {"apparmorProfile", "selinuxLabel", "ioPriority", "scheduler"}) {
-                if (c.has(field)) {
-                    throw new ConfigException(file + ": " + field + ": not supported yet");
-                }
+            if (c.has("execCPUAffinity")) {
+                throw new ConfigException(file + ": execCPUAffinity: not supported yet");
             }
             return process(c);
         } catch (JsonShapeException e) {
@@ -144,6 +140,9 @@ public final class SpecParser {
                     orZero(r.get("hard").asUnsigned64()), orZero(r.get("soft").asUnsigned64())));
         }
         Long oom = p.get("oomScoreAdj").asLong(-1000, 1000);
+        // Read only when present, so that a config without them loads nothing more.
+        JsonCursor io = p.get("ioPriority");
+        JsonCursor sched = p.get("scheduler");
         return new ProcessSpec(
                 p.get("terminal").asBoolean(false),
                 user,
@@ -153,7 +152,11 @@ public final class SpecParser {
                 capabilities,
                 rlimits,
                 p.get("noNewPrivileges").asBoolean(false),
-                oom == null ? null : oom.intValue());
+                oom == null ? null : oom.intValue(),
+                p.get("apparmorProfile").asString(""),
+                p.get("selinuxLabel").asString(""),
+                io.isNull() ? null : ConfinementParser.ioPriority(io),
+                sched.isNull() ? null : ConfinementParser.scheduler(sched));
     }
 
     private static Hooks hooks(JsonCursor h) throws JsonShapeException {
@@ -212,7 +215,10 @@ public final class SpecParser {
                 l.get("readonlyPaths").asStringList(),
                 l.get("rootfsPropagation").asString(""),
                 offsets,
-                seccomp(l.get("seccomp")));
+                seccomp(l.get("seccomp")),
+                l.get("mountLabel").asString(""),
+                l.get("personality").isNull() ? null : ConfinementParser.personality(l.get("personality")),
+                isSet(l.get("intelRdt")));
     }
 
     /** linux.seccomp: likewise, a config without one does not even load the parser. */
@@ -232,6 +238,15 @@ public final class SpecParser {
                     orZero(m.get("hostID").asLong(0, U32_MAX)), orZero(m.get("size").asLong(0, U32_MAX))));
         }
         return out;
+    }
+
+    /** An object that counts as asked for unless absent, null or empty (linux.intelRdt). */
+    private static boolean isSet(JsonCursor c) throws JsonShapeException {
+        Object v = c.value();
+        if (v != null && !(v instanceof Map)) {
+            throw new JsonShapeException(c.path(), "expected an object");
+        }
+        return v != null && !((Map<?, ?>) v).isEmpty();
     }
 
     private static long orZero(Long v) {

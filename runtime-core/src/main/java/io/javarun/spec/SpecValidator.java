@@ -1,5 +1,6 @@
 package io.javarun.spec;
 
+import io.javarun.linux.HostSecurity;
 import io.javarun.mount.RootfsPaths;
 import io.javarun.process.CapabilityNames;
 import io.javarun.process.RlimitType;
@@ -21,15 +22,23 @@ public final class SpecValidator {
             "rshared", "rslave", "rprivate", "runbindable");
 
     private final List<String> warnings = new ArrayList<>();
+    private final HostSecurity host;
 
-    private SpecValidator() {}
+    private SpecValidator(HostSecurity host) {
+        this.host = host;
+    }
 
     /**
      * Validates {@code spec} for a container whose rootfs is {@code rootfs}. Returns warnings
      * (things runc also only warns about, such as unknown capability names).
      */
     public static List<String> validate(Spec spec, Path rootfs) throws ConfigException {
-        SpecValidator v = new SpecValidator();
+        return validate(spec, rootfs, null);
+    }
+
+    /** The same, with {@code host}'s LSMs instead of this host's (null: probe this host when needed). */
+    public static List<String> validate(Spec spec, Path rootfs, HostSecurity host) throws ConfigException {
+        SpecValidator v = new SpecValidator(host);
         v.check(spec, rootfs);
         return v.warnings;
     }
@@ -88,12 +97,20 @@ public final class SpecValidator {
         if (linux.seccomp() != null) {
             SeccompValidator.validate(linux.seccomp(), warnings);
         }
+        if (linux.confined()) {
+            new ConfinementValidator(host, warnings).linux(linux);
+        }
         hooks(spec.hooks());
     }
 
     /** The process rules alone (exec's process); returns warnings as {@link #validate} does. */
     public static List<String> validateProcess(ProcessSpec p) throws ConfigException {
-        SpecValidator v = new SpecValidator();
+        return validateProcess(p, null);
+    }
+
+    /** The same, with {@code host}'s LSMs (null: this host's). */
+    public static List<String> validateProcess(ProcessSpec p, HostSecurity host) throws ConfigException {
+        SpecValidator v = new SpecValidator(host);
         v.process(p);
         return v.warnings;
     }
@@ -122,6 +139,9 @@ public final class SpecValidator {
                 throw ConfigException.field("process.rlimits[" + i + "]", r.type() + ": soft limit "
                         + Long.toUnsignedString(r.soft()) + " is above the hard limit " + Long.toUnsignedString(r.hard()));
             }
+        }
+        if (p.confined()) {
+            new ConfinementValidator(host, warnings).process(p);
         }
         ProcessSpec.Capabilities c = p.capabilities();
         if (c != null) {

@@ -173,10 +173,9 @@ class SpecParserTest {
 
     static Stream<Arguments> notSupportedYet() {
         return Stream.of(
-                Arguments.of("process", "apparmorProfile", "docker-default", "process.apparmorProfile"),
-                Arguments.of("process", "selinuxLabel", "system_u:system_r:container_t:s0", "process.selinuxLabel"),
-                Arguments.of("linux", "intelRdt", map("closID", "guaranteed_group"), "linux.intelRdt"),
-                Arguments.of("linux", "personality", map("domain", "LINUX32"), "linux.personality"));
+                Arguments.of("process", "execCPUAffinity", map("initial", "0"), "process.execCPUAffinity"),
+                Arguments.of("linux", "memoryPolicy", map("mode", "MPOL_BIND"), "linux.memoryPolicy"),
+                Arguments.of("linux", "netDevices", map("eth1", map()), "linux.netDevices"));
     }
 
     @ParameterizedTest(name = "{3}")
