@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,20 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * javarun's ttrpc client, as containerd (CRI's UpdateContainerResources, an attach that ends
  * stdin) would. Side by side with runc's shim.
  */
-class ShimApiTest {
-    private static Containerd ctd;
-
-    @BeforeAll
-    static void startContainerd() throws Exception {
-        ctd = Containerd.start();
-    }
-
-    @AfterAll
-    static void stopContainerd() {
-        if (ctd != null) {
-            ctd.close();
-        }
-    }
+class ShimApiTest extends ContainerdTests {
 
     private static TaskService.Client client(TtrpcClient c) {
         return new TaskService.Client(c);

@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,21 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * containerd-shim-javarun-v2 under a real containerd 1.6, through the real ctr, side by side
  * with containerd's own io.containerd.runc.v2 where both must behave the same.
  */
-class ShimTest {
+class ShimTest extends ContainerdTests {
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static Containerd ctd;
-
-    @BeforeAll
-    static void startContainerd() throws Exception {
-        ctd = Containerd.start();
-    }
-
-    @AfterAll
-    static void stopContainerd() {
-        if (ctd != null) {
-            ctd.close();
-        }
-    }
 
     /** Ids this test made: removed after it, whatever happened, so one failure does not spread. */
     private final List<String> made = new ArrayList<>();
