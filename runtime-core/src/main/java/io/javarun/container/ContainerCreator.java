@@ -59,6 +59,7 @@ final class ContainerCreator {
 
     private final StateStore store;
     private final Consumer<String> warnings;
+    private Containers.TerminalRelay relay;
 
     ContainerCreator(StateStore store, Consumer<String> warnings) {
         this.store = store;
@@ -71,6 +72,34 @@ final class ContainerCreator {
      * everything made so far is removed again.
      */
     ContainerState create(Containers.CreateOptions o) throws OperationException {
+        return create(o, null);
+    }
+
+    /**
+     * As {@link #create(Containers.CreateOptions)}; with {@code terminals} (a foreground run), a
+     * config asking for a terminal gets javarun's own relay, opened here after the one parse of
+     * config.json and handed to the caller by {@link #relay()}.
+     */
+    ContainerState create(Containers.CreateOptions o, Containers.TerminalRelayFactory terminals)
+            throws OperationException {
+        try {
+            return createWith(o, terminals);
+        } catch (OperationException | RuntimeException | Error e) {
+            if (relay != null) {
+                relay.close();
+                relay = null;
+            }
+            throw e;
+        }
+    }
+
+    /** The relay a foreground run's create opened, or null; the caller closes it. */
+    Containers.TerminalRelay relay() {
+        return relay;
+    }
+
+    private ContainerState createWith(Containers.CreateOptions o, Containers.TerminalRelayFactory terminals)
+            throws OperationException {
         final String op = "create";
         ContainerId.validate(op, o.id());
         Path bundle = o.bundle().toAbsolutePath().normalize();
@@ -92,6 +121,10 @@ final class ContainerCreator {
             rootfs = spec.root() == null ? bundle.resolve("rootfs") : bundle.resolve(spec.root().path()).normalize();
             for (String w : SpecValidator.validate(spec, rootfs)) {
                 warnings.accept(w);
+            }
+            if (terminals != null && spec.process().terminal() && o.consoleSocket() == null) {
+                relay = Containers.openRelay("run", o.id(), terminals);
+                o = o.withConsoleSocket(relay.consoleSocket());
             }
             checkCreateOptions(spec, o);
         } catch (ConfigException e) {
@@ -130,22 +163,6 @@ final class ContainerCreator {
             }
         }
         return rules;
-    }
-
-    /**
-     * Whether the bundle's config asks for a terminal (process.terminal); false when it cannot
-     * be read, create then says why.
-     */
-    static boolean wantsTerminal(Path bundle) {
-        try {
-            Object doc = Json.parse(Files.readString(bundle.resolve("config.json")));
-            if (doc instanceof Map<?, ?> config && config.get("process") instanceof Map<?, ?> process) {
-                return Boolean.TRUE.equals(process.get("terminal"));
-            }
-        } catch (IOException | JsonException e) {
-            // create reads it again and reports the problem.
-        }
-        return false;
     }
 
     private static void checkCreateOptions(Spec spec, Containers.CreateOptions o) throws ConfigException {

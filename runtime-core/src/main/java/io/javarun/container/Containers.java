@@ -434,13 +434,11 @@ public final class Containers {
             throw new OperationException("run", o.id(),
                     "--console-socket is only for a detached run (-d) with process.terminal true");
         }
-        TerminalRelay relay = null;
-        if (!detach && terminals != null && ContainerCreator.wantsTerminal(o.bundle())) {
-            relay = openRelay("run", o.id(), terminals);
-            o = o.withConsoleSocket(relay.consoleSocket());
-        }
+        ContainerCreator creator = new ContainerCreator(store, warnings);
+        ContainerState s = creator.create(o, detach ? null : terminals);
+        TerminalRelay relay = creator.relay();
         try {
-            return runWith(o, detach, keep, forwarder, relay);
+            return runCreated(o, s, detach, keep, forwarder, relay);
         } finally {
             if (relay != null) {
                 relay.close();
@@ -448,9 +446,8 @@ public final class Containers {
         }
     }
 
-    private int runWith(CreateOptions o, boolean detach, boolean keep, SignalForwarder forwarder, TerminalRelay relay)
-            throws OperationException {
-        ContainerState s = create(o);
+    private int runCreated(CreateOptions o, ContainerState s, boolean detach, boolean keep, SignalForwarder forwarder,
+            TerminalRelay relay) throws OperationException {
         if (!detach) {
             // Before start: a signal that arrives while the process starts must reach it, not
             // end javarun and leave the container running without anyone waiting for it.
