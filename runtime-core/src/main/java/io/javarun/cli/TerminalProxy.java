@@ -90,23 +90,13 @@ final class TerminalProxy implements Containers.TerminalRelay {
         if (saved != null) {
             LinuxNative.restoreTerminal(0, saved);
         }
-        quietClose(master);
-        quietClose(listenFd);
+        LinuxNative.closeQuietly(master);
+        LinuxNative.closeQuietly(listenFd);
         try {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
         } catch (IOException e) {
             // A temp directory left behind is all that can go wrong here.
-        }
-    }
-
-    private static void quietClose(int fd) {
-        if (fd >= 0) {
-            try {
-                LinuxNative.close(fd);
-            } catch (ErrnoException e) {
-                // Nothing to do about a close that failed.
-            }
         }
     }
 }

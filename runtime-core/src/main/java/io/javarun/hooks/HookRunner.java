@@ -2,6 +2,7 @@ package io.javarun.hooks;
 
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
+import io.javarun.process.ChildProcess;
 import io.javarun.process.Children;
 import io.javarun.spec.Hooks;
 import java.io.ByteArrayOutputStream;
@@ -16,8 +17,6 @@ import java.util.List;
  * reaper collects every child, and the JDK's own waitpid would race it for the hook's status.
  */
 public final class HookRunner {
-    private static final int SIGKILL = 9;
-
     private HookRunner() {}
 
     /** A hook failed or timed out; the message holds its stderr. */
@@ -42,8 +41,13 @@ public final class HookRunner {
         int pid;
         try {
             stdin = LinuxNative.pipe();
+        } catch (ErrnoException e) {
+            throw new HookException(what + ": " + e.getMessage());
+        }
+        try {
             output = LinuxNative.pipe();
         } catch (ErrnoException e) {
+            LinuxNative.closeQuietly(stdin[0], stdin[1]);
             throw new HookException(what + ": " + e.getMessage());
         }
         try {
@@ -51,10 +55,10 @@ public final class HookRunner {
             pid = Children.current().spawn(hook.path(), args.toArray(new String[0]),
                     hook.env().toArray(new String[0]), new int[] {stdin[0], 0, output[1], 1, output[1], 2}, false);
         } catch (ErrnoException e) {
-            closeAll(stdin[0], stdin[1], output[0], output[1]);
+            LinuxNative.closeQuietly(stdin[0], stdin[1], output[0], output[1]);
             throw new HookException(what + ": fork/exec " + hook.path() + ": " + e.reason().toLowerCase());
         }
-        closeAll(stdin[0], output[1]);
+        LinuxNative.closeQuietly(stdin[0], output[1]);
         OutputDrain drain = new OutputDrain(output[0]);
         drain.start();
         try {
@@ -63,15 +67,14 @@ public final class HookRunner {
         } catch (ErrnoException e) {
             // A hook that does not read its stdin is fine (EPIPE).
         } finally {
-            closeAll(stdin[1]);
+            LinuxNative.closeQuietly(stdin[1]);
         }
         int status;
         try {
             status = hook.timeout() == null ? Children.current().await(pid)
                     : Children.current().await(pid, hook.timeout() * 1000L);
             if (status == -1) {
-                LinuxNative.kill(pid, SIGKILL);
-                Children.current().await(pid);
+                ChildProcess.killAndReap(pid);
                 throw new HookException(what + " timed out after " + hook.timeout() + "s");
             }
         } catch (ErrnoException e) {
@@ -81,16 +84,6 @@ public final class HookRunner {
         int code = Children.exitCode(status);
         if (code != 0) {
             throw new HookException(what + " failed with exit status " + code + (out.isEmpty() ? "" : ": " + out));
-        }
-    }
-
-    private static void closeAll(int... fds) {
-        for (int fd : fds) {
-            try {
-                LinuxNative.close(fd);
-            } catch (ErrnoException e) {
-                // Our own pipe ends: nothing to act on.
-            }
         }
     }
 
@@ -118,7 +111,7 @@ public final class HookRunner {
             } catch (ErrnoException e) {
                 // The hook closed its output: whatever came before is kept.
             } finally {
-                closeAll(fd);
+                LinuxNative.closeQuietly(fd);
             }
         }
 

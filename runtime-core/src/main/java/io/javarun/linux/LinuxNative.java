@@ -72,6 +72,22 @@ public final class LinuxNative {
     /** close(fd). */
     public static native void close(int fd) throws ErrnoException;
 
+    /**
+     * close(2) of each fd that is not negative, ignoring failures: the fd is released whatever
+     * close says, and a caller cleaning up has nothing left to do about it.
+     */
+    public static void closeQuietly(int... fds) {
+        for (int fd : fds) {
+            if (fd >= 0) {
+                try {
+                    close(fd);
+                } catch (ErrnoException e) {
+                    // Released anyway.
+                }
+            }
+        }
+    }
+
     /** mkfifo(path, mode). */
     public static native void mkfifo(String path, int mode) throws ErrnoException;
 

@@ -183,11 +183,8 @@ public final class HelperSession implements AutoCloseable {
         try {
             seccomp.listenerFd(fd);
         } finally {
-            try {
-                LinuxNative.close(fd);
-            } catch (ErrnoException e) {
-                // Our copy only: the agent has its own.
-            }
+            // Our copy only: the agent has its own.
+            LinuxNative.closeQuietly(fd);
         }
         try {
             go();
@@ -287,11 +284,7 @@ public final class HelperSession implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            LinuxNative.close(fd);
-        } catch (ErrnoException e) {
-            // Closing our end of a socketpair cannot fail in a way we could act on.
-        }
+        LinuxNative.closeQuietly(fd);
         reapHelper();
     }
 }

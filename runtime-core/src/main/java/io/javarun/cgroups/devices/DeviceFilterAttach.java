@@ -36,16 +36,16 @@ public final class DeviceFilterAttach {
                     try {
                         LinuxNative.bpfDetachDeviceProgram(dirFd, fd);
                     } finally {
-                        closeQuietly(fd);
+                        LinuxNative.closeQuietly(fd);
                     }
                 }
             } finally {
-                closeQuietly(prog);
+                LinuxNative.closeQuietly(prog);
             }
         } catch (ErrnoException e) {
             throw failure(cgroupDir, e.call() + ": " + e.reason().toLowerCase());
         } finally {
-            closeQuietly(dirFd);
+            LinuxNative.closeQuietly(dirFd);
         }
     }
 
@@ -61,19 +61,11 @@ public final class DeviceFilterAttach {
             }
             throw e;
         } finally {
-            closeQuietly(oldFd);
+            LinuxNative.closeQuietly(oldFd);
         }
     }
 
     private static CgroupException failure(Path dir, String cause) {
         return new CgroupException("linux.resources.devices: attach the device filter to " + dir + ": " + cause);
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            LinuxNative.close(fd);
-        } catch (ErrnoException e) {
-            // Nothing more to do with it.
-        }
     }
 }

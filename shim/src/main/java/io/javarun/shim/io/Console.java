@@ -86,9 +86,9 @@ final class Console implements AutoCloseable {
                 // Nobody listening any more.
             }
         }
-        Fds.close(listenFd);
+        LinuxNative.closeQuietly(listenFd);
         if (!taken && master.isDone() && !master.isCompletedExceptionally()) {
-            Fds.close(master.join());
+            LinuxNative.closeQuietly(master.join());
         }
         try {
             Files.deleteIfExists(path);

@@ -53,7 +53,7 @@ final class Copier extends Thread {
         } catch (ErrnoException e) {
             // EIO from a pty master whose process is gone, EPIPE from a reader that left: the end.
         } finally {
-            Fds.close(from);
+            LinuxNative.closeQuietly(from);
             closeDestination();
         }
     }
@@ -62,9 +62,17 @@ final class Copier extends Thread {
     void closeDestination() {
         synchronized (toLock) {
             if (to >= 0) {
-                Fds.close(to);
+                LinuxNative.closeQuietly(to);
                 to = -1;
             }
+        }
+    }
+
+    /** A copy that was never started (its process never came to be): closes both its fds. */
+    void discardIfUnstarted() {
+        if (getState() == Thread.State.NEW) {
+            LinuxNative.closeQuietly(from);
+            closeDestination();
         }
     }
 
@@ -72,7 +80,7 @@ final class Copier extends Thread {
     void unblockOpen() {
         if (fromPath != null && from < 0 && isAlive()) {
             try {
-                Fds.close(LinuxNative.open(fromPath, LinuxNative.O_WRONLY | LinuxNative.O_NONBLOCK, 0));
+                LinuxNative.closeQuietly(LinuxNative.open(fromPath, LinuxNative.O_WRONLY | LinuxNative.O_NONBLOCK, 0));
             } catch (ErrnoException e) {
                 // ENXIO: no reader (any more): nothing blocks.
             }

@@ -97,7 +97,7 @@ public final class ProcessIO implements AutoCloseable {
         try {
             p = LinuxNative.pipe();
         } catch (ErrnoException e) {
-            Fds.close(target);
+            LinuxNative.closeQuietly(target);
             throw e;
         }
         outputs.add(new Copier(name, p[0], target));
@@ -133,17 +133,17 @@ public final class ProcessIO implements AutoCloseable {
             // It ends when the process's output does; nobody waits for it.
             Children.current().release(logger);
         } catch (ErrnoException e) {
-            Fds.close(out[0], out[1], err[0], err[1], ready[0], ready[1]);
+            LinuxNative.closeQuietly(out[0], out[1], err[0], err[1], ready[0], ready[1]);
             throw new IOException("start logging binary " + uri.getPath() + ": " + e.getMessage(), e);
         }
-        Fds.close(out[0], err[0], ready[1]);
+        LinuxNative.closeQuietly(out[0], err[0], ready[1]);
         try {
             byte[] b = new byte[1];
             while (LinuxNative.read(ready[0], b, 0, 1) > 0) {
                 continue;
             }
         } finally {
-            Fds.close(ready[0]);
+            LinuxNative.closeQuietly(ready[0]);
         }
         return new Stdio(devNull, handOver(out[1]), handOver(err[1]));
     }
@@ -169,7 +169,7 @@ public final class ProcessIO implements AutoCloseable {
      */
     public void started() throws IOException {
         for (int fd : handedOver) {
-            Fds.close(fd);
+            LinuxNative.closeQuietly(fd);
         }
         handedOver.clear();
         if (console != null) {
@@ -220,22 +220,28 @@ public final class ProcessIO implements AutoCloseable {
         return true;
     }
 
-    /** Releases everything: unstarted ends, a stdin copy still waiting for its client, the console. */
+    /**
+     * Releases everything: ends never handed over, copies never started (a create that failed),
+     * a stdin copy still waiting for its client, the console.
+     */
     @Override
     public void close() {
         for (int fd : handedOver) {
-            Fds.close(fd);
+            LinuxNative.closeQuietly(fd);
         }
         handedOver.clear();
-        if (input != null) {
-            input.closeDestination();
-            input.unblockOpen();
+        for (Copier c : outputs) {
+            c.discardIfUnstarted();
         }
+        if (input != null) {
+            input.discardIfUnstarted();
+        }
+        closeStdin();
         if (console != null) {
             console.close();
         }
         if (master >= 0) {
-            Fds.close(master);
+            LinuxNative.closeQuietly(master);
             master = -1;
         }
     }
