@@ -202,6 +202,11 @@ public final class ContainerCgroups {
         return null;
     }
 
+    /** True when the container's cgroup is on the unified (v2) hierarchy. */
+    public boolean isUnified() {
+        return !isV1() && dirs.get("") != null;
+    }
+
     /** True when the container's cgroups are v1 controllers (a hybrid host's empty cgroup2 aside). */
     public boolean isV1() {
         for (String key : dirs.keySet()) {
@@ -357,14 +362,14 @@ public final class ContainerCgroups {
         try {
             ofd = io.javarun.linux.LinuxNative.openReadOnly(memory.resolve("memory.oom_control").toString());
         } catch (io.javarun.linux.ErrnoException e) {
-            closeQuietly(efd);
+            io.javarun.linux.LinuxNative.closeQuietly(efd);
             throw new CgroupException("open " + memory.resolve("memory.oom_control") + ": " + e.getMessage());
         }
         try {
             CgroupFiles.write(memory.resolve("cgroup.event_control"), efd + " " + ofd);
         } catch (CgroupException e) {
-            closeQuietly(efd);
-            closeQuietly(ofd);
+            io.javarun.linux.LinuxNative.closeQuietly(efd);
+            io.javarun.linux.LinuxNative.closeQuietly(ofd);
             throw e;
         }
         return new int[] {efd, ofd};
@@ -381,18 +386,10 @@ public final class ContainerCgroups {
      * is gone; null where the container's memory controller is v1 (use {@link #registerOomEventfd}).
      */
     public Long oomKillCount() {
-        if (isV1() || dirs.get("") == null) {
+        if (!isUnified()) {
             return null;
         }
         return UnifiedHierarchy.oomKills(dirs.get(""));
-    }
-
-    private static void closeQuietly(int fd) {
-        try {
-            io.javarun.linux.LinuxNative.close(fd);
-        } catch (io.javarun.linux.ErrnoException e) {
-            // Nothing more to do with it.
-        }
     }
 
     // ---------------------------------------------------------------- freezer

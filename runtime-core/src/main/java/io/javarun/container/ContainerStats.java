@@ -31,7 +31,7 @@ public final class ContainerStats {
     }
 
     static Map<String, Object> stats(ContainerCgroups cg) {
-        if (!cg.isV1() && cg.dirs().containsKey("")) {
+        if (cg.isUnified()) {
             return UnifiedStats.stats(cg);
         }
         Map<String, Object> d = new LinkedHashMap<>();

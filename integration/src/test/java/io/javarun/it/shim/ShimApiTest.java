@@ -9,6 +9,7 @@ import io.javarun.it.Procs;
 import io.javarun.protos.task.CloseIORequest;
 import io.javarun.protos.task.TaskService;
 import io.javarun.protos.task.UpdateTaskRequest;
+import io.javarun.ttrpc.CallContext;
 import io.javarun.ttrpc.TtrpcClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ class ShimApiTest extends ContainerdTests {
     }
 
     private static Map<String, String> ns() {
-        return Map.of("containerd-namespace-ttrpc", ctd.namespace());
+        return Map.of(CallContext.NAMESPACE_KEY, ctd.namespace());
     }
 
     private static TtrpcClient connect(String id) throws Exception {

@@ -2,10 +2,11 @@ package io.javarun.shim.events;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.MessageLite;
-import com.google.protobuf.Timestamp;
 import io.javarun.protos.eventservice.Envelope;
+import io.javarun.shim.ProtoTimestamps;
 import io.javarun.protos.eventservice.EventsService;
 import io.javarun.protos.eventservice.ForwardRequest;
+import io.javarun.ttrpc.CallContext;
 import io.javarun.ttrpc.TtrpcClient;
 import io.javarun.ttrpc.TtrpcException;
 import java.io.IOException;
@@ -44,16 +45,15 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Queues an event; {@code typeUrl} is containerd's bare type name (e.g. containerd.events.TaskExit). */
     public void publish(String topic, String typeUrl, MessageLite event) {
-        Instant now = Instant.now();
         queue.add(Envelope.newBuilder()
-                .setTimestamp(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setTimestamp(ProtoTimestamps.of(Instant.now()))
                 .setNamespace(namespace)
                 .setTopic(topic)
                 .setEvent(Any.newBuilder().setTypeUrl(typeUrl).setValue(event.toByteString()))
                 .build());
     }
 
-    /** Sends what is queued (up to {@code maxMillis}), then stops: the daemon is about to exit. */
+    /** Sends what is queued (waiting up to 10 s for it), then stops: the daemon is about to exit. */
     @Override
     public void close() {
         queue.add(STOP);
@@ -88,7 +88,7 @@ public final class EventPublisher implements AutoCloseable {
                     client = TtrpcClient.connect(address);
                 }
                 new EventsService.Client(client).forward(ForwardRequest.newBuilder().setEnvelope(e).build(),
-                        Map.of("containerd-namespace-ttrpc", namespace), TIMEOUT);
+                        Map.of(CallContext.NAMESPACE_KEY, namespace), TIMEOUT);
                 return;
             } catch (IOException | TtrpcException ex) {
                 failure = ex.getMessage();

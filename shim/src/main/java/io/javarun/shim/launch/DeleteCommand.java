@@ -1,11 +1,11 @@
 package io.javarun.shim.launch;
 
-import com.google.protobuf.Timestamp;
 import io.javarun.container.Containers;
 import io.javarun.container.OperationException;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
 import io.javarun.protos.task.DeleteResponse;
+import io.javarun.shim.ProtoTimestamps;
 import io.javarun.shim.task.BundleFiles;
 import io.javarun.state.StateStore;
 import java.io.IOException;
@@ -67,12 +67,10 @@ final class DeleteCommand {
         if (!f.address().isEmpty()) {
             removeIfDead(ShimSocket.controlPath(f.address(), f.namespace()));
         }
-        long[] exit = BundleFiles.initExit(bundle);
-        Instant now = Instant.now();
+        BundleFiles.InitExit exit = BundleFiles.initExit(bundle);
         return DeleteResponse.newBuilder()
-                .setExitStatus(exit == null ? SIGKILL_STATUS : (int) exit[0])
-                .setExitedAt(Timestamp.newBuilder().setSeconds(exit == null ? now.getEpochSecond() : exit[1])
-                        .setNanos(exit == null ? now.getNano() : (int) exit[2]))
+                .setExitStatus(exit == null ? SIGKILL_STATUS : exit.status())
+                .setExitedAt(ProtoTimestamps.of(exit == null ? Instant.now() : exit.at()))
                 .build();
     }
 }

@@ -4,7 +4,9 @@ import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
 import io.javarun.process.Children;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,7 +21,7 @@ import java.util.function.IntConsumer;
 public final class Reaper extends Children implements Runnable {
     /** A status nobody asked for yet, kept because someone said it would ask. */
     private final Map<Integer, Integer> statuses = new HashMap<>();
-    private final Map<Integer, Boolean> expected = new HashMap<>();
+    private final Set<Integer> expected = new HashSet<>();
     private final Map<Integer, IntConsumer> listeners = new HashMap<>();
     private final Object lock = new Object();
     /** Raised by spawn and expect: there may be children again after an ECHILD. */
@@ -42,7 +44,7 @@ public final class Reaper extends Children implements Runnable {
         synchronized (lock) {
             // Holding the lock: the loop cannot reap the child before it is marked expected.
             int pid = LinuxNative.spawn(path, argv, envp, fdMap, setsid);
-            expected.put(pid, Boolean.TRUE);
+            expected.add(pid);
             childrenMayExist = true;
             lock.notifyAll();
             return pid;
@@ -53,7 +55,7 @@ public final class Reaper extends Children implements Runnable {
     public void expect(int pid) {
         synchronized (lock) {
             if (!statuses.containsKey(pid)) {
-                expected.put(pid, Boolean.TRUE);
+                expected.add(pid);
             }
             childrenMayExist = true;
             lock.notifyAll();
@@ -101,7 +103,7 @@ public final class Reaper extends Children implements Runnable {
                     expected.remove(pid);
                     return status;
                 }
-                if (!expected.containsKey(pid)) {
+                if (!expected.contains(pid)) {
                     // Not ours to wait for: as waitpid says of a pid that is not our child.
                     throw new ErrnoException("waitpid", 10, "No child processes");
                 }
@@ -143,7 +145,7 @@ public final class Reaper extends Children implements Runnable {
                 listener = listeners.remove(pid);
                 if (listener != null) {
                     expected.remove(pid);
-                } else if (expected.containsKey(pid)) {
+                } else if (expected.contains(pid)) {
                     statuses.put(pid, status);
                     lock.notifyAll();
                 }

@@ -35,11 +35,14 @@ public final class BundleFiles {
         StateStore.writeAtomically(bundle.resolve(INIT_EXIT), status + " " + at.getEpochSecond() + " " + at.getNano());
     }
 
-    /** The init's recorded exit: {status, epoch seconds, nanos}, or null if it never was recorded. */
-    public static long[] initExit(Path bundle) {
+    /** The init's exit as the daemon recorded it. */
+    public record InitExit(int status, Instant at) {}
+
+    /** The init's recorded exit, or null if it never was recorded. */
+    public static InitExit initExit(Path bundle) {
         try {
             String[] p = Files.readString(bundle.resolve(INIT_EXIT)).trim().split(" ");
-            return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1]), Long.parseLong(p[2])};
+            return new InitExit(Integer.parseInt(p[0]), Instant.ofEpochSecond(Long.parseLong(p[1]), Long.parseLong(p[2])));
         } catch (IOException | RuntimeException e) {
             return null;
         }

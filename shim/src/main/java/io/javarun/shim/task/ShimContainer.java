@@ -18,14 +18,18 @@ final class ShimContainer {
     final List<Path> mounts;
     /** Whether the container has its own pid namespace: if not, its processes outlive the init. */
     final boolean ownPidNamespace;
+    /** Whether its cgroup is on the unified (v2) hierarchy: Stats then answers with v2 Metrics. */
+    final boolean unifiedCgroup;
 
-    ShimContainer(String id, Path bundle, Containers runtime, ShimProcess init, List<Path> mounts, boolean ownPidNamespace) {
+    ShimContainer(String id, Path bundle, Containers runtime, ShimProcess init, List<Path> mounts, boolean ownPidNamespace,
+            boolean unifiedCgroup) {
         this.id = id;
         this.bundle = bundle;
         this.runtime = runtime;
         this.init = init;
         this.mounts = mounts;
         this.ownPidNamespace = ownPidNamespace;
+        this.unifiedCgroup = unifiedCgroup;
     }
 
     /** The init for "", else the exec; null if there is no such process. */

@@ -2,7 +2,7 @@ package io.javarun.shim.task;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
+import io.javarun.cgroups.ContainerCgroups;
 import io.javarun.container.Containers;
 import io.javarun.container.ExecRequest;
 import io.javarun.container.OperationException;
@@ -10,6 +10,7 @@ import io.javarun.json.Json;
 import io.javarun.json.JsonException;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.LinuxNative;
+import io.javarun.process.ChildProcess;
 import io.javarun.process.Children;
 import io.javarun.protos.events.TaskCreate;
 import io.javarun.protos.events.TaskDelete;
@@ -24,21 +25,22 @@ import io.javarun.protos.eventservice.EventsService;
 import io.javarun.protos.runc.ProcessDetails;
 import io.javarun.protos.task.*;
 import io.javarun.protos.types.ProcessInfo;
+import io.javarun.shim.ProtoTimestamps;
 import io.javarun.shim.events.EventPublisher;
 import io.javarun.shim.io.ProcessIO;
 import io.javarun.shim.process.Reaper;
 import io.javarun.spec.ConfigException;
+import io.javarun.spec.NamespaceType;
 import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.SpecParser;
+import io.javarun.state.ContainerState;
 import io.javarun.state.StateException;
 import io.javarun.state.StateStore;
 import io.javarun.ttrpc.CallContext;
 import io.javarun.ttrpc.TtrpcException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,8 +55,6 @@ public final class TaskServer implements TaskService {
     private static final int SIGKILL = 9;
     /** How long Delete waits for a process's output to be copied out before closing the FIFOs. */
     private static final long OUTPUT_DRAIN_MILLIS = 5_000;
-    /** A cgroup v2 (unified) host: Stats answers with v2 Metrics. */
-    private static final boolean UNIFIED = Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
 
     private final String namespace;
     private final Path stateBase;
@@ -128,17 +128,20 @@ public final class TaskServer implements TaskService {
             }
             List<Path> mounts = RootfsMounts.mount(r.getRootfsList(), bundle.resolve("rootfs"));
             ProcessIO io = null;
+            ContainerState state = null;
             try {
                 BundleFiles.writeRoot(bundle, root);
                 io = ProcessIO.open(id, namespace, r.getStdin(), r.getStdout(), r.getStderr(), r.getTerminal(),
                         consoleDir);
-                int pid = runtime.create(new Containers.CreateOptions(id, bundle, null, io.consoleSocket(),
-                        options.noPivot(), options.noNewKeyring(), 0, 0, null, io.stdio())).pid();
+                state = runtime.create(new Containers.CreateOptions(id, bundle, null, io.consoleSocket(),
+                        options.noPivot(), options.noNewKeyring(), 0, 0, null, io.stdio()));
+                int pid = state.pid();
                 io.started();
                 ShimProcess init = new ShimProcess(id, "", r.getTerminal(), r.getStdin(), r.getStdout(),
                         r.getStderr(), null);
                 init.created(pid, io);
-                ShimContainer c = new ShimContainer(id, bundle, runtime, init, mounts, hasOwnPidNamespace(bundle));
+                ShimContainer c = new ShimContainer(id, bundle, runtime, init, mounts, hasOwnPidNamespace(state),
+                        ContainerCgroups.fromPaths(state.cgroupPaths()).isUnified());
                 containers.put(id, c);
                 events.publish("/tasks/create", "containerd.events.TaskCreate", TaskCreate.newBuilder()
                         .setContainerId(id).setBundle(r.getBundle()).addAllRootfs(r.getRootfsList())
@@ -150,6 +153,10 @@ public final class TaskServer implements TaskService {
                 watchOom(runtime, id);
                 return CreateTaskResponse.newBuilder().setPid(pid).build();
             } catch (OperationException | StateException | IOException | RuntimeException e) {
+                if (state != null) {
+                    // Created, but its stdio could not be connected: it must not stay behind.
+                    quietDelete(runtime, id);
+                }
                 if (io != null) {
                     io.close();
                 }
@@ -168,22 +175,22 @@ public final class TaskServer implements TaskService {
         }
     }
 
-    /** Whether config.json asks for a new pid namespace (if not, the init's exit leaves others running). */
-    private static boolean hasOwnPidNamespace(Path bundle) {
+    /** Whether the config asks for a new pid namespace (if not, the init's exit leaves others running). */
+    private static boolean hasOwnPidNamespace(ContainerState state) {
         try {
-            Object doc = Json.parse(Files.readString(bundle.resolve("config.json")));
-            if (doc instanceof Map<?, ?> config && config.get("linux") instanceof Map<?, ?> linux
-                    && linux.get("namespaces") instanceof List<?> namespaces) {
-                for (Object n : namespaces) {
-                    if (n instanceof Map<?, ?> ns && "pid".equals(ns.get("type")) && ns.get("path") == null) {
-                        return true;
-                    }
-                }
-            }
-        } catch (IOException | JsonException e) {
-            // Create has read it already; here a failure only means "assume shared".
+            return SpecParser.fromJson(state.config()).linux().createsNew(NamespaceType.PID);
+        } catch (ConfigException e) {
+            // Valid at create a moment ago; if it no longer reads, assume shared (kill the rest at exit).
+            return false;
         }
-        return false;
+    }
+
+    private void quietDelete(Containers runtime, String id) {
+        try {
+            runtime.delete(id, true);
+        } catch (OperationException e) {
+            log.accept("create " + id + ": clean-up: " + e.getMessage());
+        }
     }
 
     @Override
@@ -207,11 +214,13 @@ public final class TaskServer implements TaskService {
                 throw TtrpcException.failedPrecondition("exec " + r.getExecId() + " of " + c.id + " already started");
             }
             ProcessIO io = ProcessIO.open(c.id, namespace, p.stdin, p.stdout, p.stderr, p.terminal, consoleDir);
-            int pid;
+            int pid = -1;
             try {
                 pid = c.runtime.launchExec(ExecRequest.of(c.id, p.spec, io.consoleSocket(), io.stdio()));
                 io.started();
             } catch (OperationException | IOException e) {
+                // Started but not connected: not left running unseen.
+                ChildProcess.killAndReap(pid);
                 io.close();
                 throw e instanceof OperationException oe ? failed(oe) : e;
             }
@@ -246,7 +255,7 @@ public final class TaskServer implements TaskService {
     private void processExited(ShimContainer c, ShimProcess p, int status) {
         p.exited(Children.exitCode(status));
         events.publish("/tasks/exit", "containerd.events.TaskExit", TaskExit.newBuilder().setContainerId(c.id)
-                .setId(p.eventId()).setPid(p.pid()).setExitStatus(p.exitStatus()).setExitedAt(ts(p.exitedAt()))
+                .setId(p.eventId()).setPid(p.pid()).setExitStatus(p.exitStatus()).setExitedAt(ProtoTimestamps.of(p.exitedAt()))
                 .build());
     }
 
@@ -285,13 +294,13 @@ public final class TaskServer implements TaskService {
         }
         containers.remove(c.id);
         events.publish("/tasks/delete", "containerd.events.TaskDelete", TaskDelete.newBuilder().setContainerId(c.id)
-                .setPid(init.pid()).setExitStatus(init.exitStatus()).setExitedAt(ts(exitedAtOrNow(init))).build());
+                .setPid(init.pid()).setExitStatus(init.exitStatus()).setExitedAt(ProtoTimestamps.of(exitedAtOrNow(init))).build());
         return deleted(init);
     }
 
     private static DeleteResponse deleted(ShimProcess p) {
         return DeleteResponse.newBuilder().setPid(p.pid()).setExitStatus(p.exitStatus())
-                .setExitedAt(ts(exitedAtOrNow(p))).build();
+                .setExitedAt(ProtoTimestamps.of(exitedAtOrNow(p))).build();
     }
 
     private static Instant exitedAtOrNow(ShimProcess p) {
@@ -344,7 +353,7 @@ public final class TaskServer implements TaskService {
                 .setTerminal(p.terminal).setExecId(p.execId);
         if (p.hasExited()) {
             b.setStatus(io.javarun.protos.types.Status.STOPPED).setExitStatus(p.exitStatus())
-                    .setExitedAt(ts(p.exitedAt()));
+                    .setExitedAt(ProtoTimestamps.of(p.exitedAt()));
         } else if (!p.isStarted()) {
             b.setStatus(io.javarun.protos.types.Status.CREATED);
         } else if (c.runtime.isPaused(c.id)) {
@@ -359,7 +368,7 @@ public final class TaskServer implements TaskService {
     public WaitResponse wait(CallContext ctx, WaitRequest r) throws Exception {
         ShimProcess p = process(r.getId(), r.getExecId());
         p.awaitExit();
-        return WaitResponse.newBuilder().setExitStatus(p.exitStatus()).setExitedAt(ts(p.exitedAt())).build();
+        return WaitResponse.newBuilder().setExitStatus(p.exitStatus()).setExitedAt(ProtoTimestamps.of(p.exitedAt())).build();
     }
 
     @Override
@@ -497,7 +506,7 @@ public final class TaskServer implements TaskService {
         } catch (OperationException e) {
             throw failed(e);
         }
-        return StatsResponse.newBuilder().setStats(MetricsEncoder.encode(stats, UNIFIED)).build();
+        return StatsResponse.newBuilder().setStats(MetricsEncoder.encode(stats, c.unifiedCgroup)).build();
     }
 
     @Override
@@ -527,11 +536,6 @@ public final class TaskServer implements TaskService {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static Timestamp ts(Instant t) {
-        return t == null ? Timestamp.getDefaultInstance()
-                : Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
-    }
 
     /** runtime-core's error as a ttrpc status: "does not exist" is NotFound, the rest Unknown. */
     private static TtrpcException failed(OperationException e) {
