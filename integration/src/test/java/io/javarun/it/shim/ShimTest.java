@@ -27,7 +27,8 @@ class ShimTest extends ContainerdTests {
 
     /**
      * After each test: its tasks and containers removed (a passing test has removed them itself,
-     * checking that this works), then no task state of the shim and no daemon of our namespace.
+     * checking that this works), then no task state of the shim, no rootfs mount left in a
+     * bundle and no daemon of our namespace.
      */
     @AfterEach
     void nothingLeft() throws Exception {
@@ -48,6 +49,9 @@ class ShimTest extends ContainerdTests {
             }
             for (int pid : shimDaemons()) {
                 left.add("shim daemon still running: pid " + pid);
+            }
+            for (String mount : Containerd.mountsUnder(ctd.dir().resolve("state/io.containerd.runtime.v2.task"))) {
+                left.add("a task's rootfs still mounted: " + mount);
             }
             if (Files.exists(ctd.shimControlSocket())) {
                 left.add("the shim daemon's control socket: " + ctd.shimControlSocket());
