@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "ops.h"
 #include "sync.h"
 #include "util.h"
@@ -16,6 +17,16 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone3's arguments up to the cgroup field (CLONE_ARGS_SIZE_VER2, Linux 5.7), declared here
+ * rather than taken from <linux/sched.h>, which clashes with glibc's <sched.h>. */
+struct clone_args_v2 {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size,
+		cgroup;
+};
 
 static const struct {
 	const char *name;
@@ -115,7 +126,23 @@ int op_clone(char **a)
 	/* CLONE_PARENT: the container becomes the JVM's child, so the JVM can waitpid() it while
 	 * the helper itself is gone. Raw syscall with no stack: fork semantics, without glibc's
 	 * fork handlers (this process has no threads or locks to care about). */
-	pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), 0, 0, 0, 0);
+	pid = -1;
+	if (cgroup_clone_target() >= 0) {
+		/* Straight into the container's cgroup v2 (see cgroup.c). Any failure (no clone3 before
+		 * 5.3, no CLONE_INTO_CGROUP before 5.7, a delegation rule the joined namespaces break)
+		 * falls back to the plain clone below and JOIN_CGROUPS's write, which says what is
+		 * wrong if that fails too. */
+		/* No exit_signal: clone3 refuses one with CLONE_PARENT, whose child signals as the
+		 * helper would (SIGCHLD, as the JVM spawned it), like the clone below. */
+		struct clone_args_v2 args = { .flags = flags | CLONE_PARENT | CLONE_INTO_CGROUP,
+					      .cgroup = (uint64_t)cgroup_clone_target() };
+
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+		if (pid == 0)
+			cgroup_cloned_into();
+	}
+	if (pid < 0)
+		pid = syscall(SYS_clone, (unsigned long)(flags | CLONE_PARENT | SIGCHLD), 0, 0, 0, 0);
 	if (pid < 0) {
 		fail("clone(0x%llx)", (unsigned long long)(flags | CLONE_PARENT | SIGCHLD));
 		close(p[0]);
@@ -144,6 +171,7 @@ int op_clone(char **a)
 		return 0;
 	}
 	close(p[0]);
+	cgroup_close_all();
 	if (clone_parent((pid_t)pid, p[1], a) < 0) {
 		int saved = errno;
 

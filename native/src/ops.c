@@ -16,8 +16,10 @@ static const struct op_desc ops[] = {
 	{ "WRITE_FILE", 2, H | C, op_write_file },
 	{ "OPEN_EXEC_FIFO", 1, H, op_open_exec_fifo },
 	{ "CONSOLE_SOCKET", 1, H, op_console_socket },
+	{ "CGROUP", 2, H, op_cgroup },
 	{ "CLONE", 4, H, op_clone },
 	/* child phase */
+	{ "JOIN_CGROUPS", 0, C, op_join_cgroups },
 	{ "SYNC", 1, C, op_sync },
 	{ "SETSID", 0, C, op_setsid },
 	{ "JOIN_KEYRING", 2, C, op_join_keyring },

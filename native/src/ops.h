@@ -35,6 +35,9 @@ void plan_run(const struct record *plan, uint32_t count);
 int op_setns(char **a);
 int op_unshare(char **a);
 int op_clone(char **a);
+/* cgroup.c */
+int op_cgroup(char **a);
+int op_join_cgroups(char **a);
 /* mount.c */
 int op_rootfs(char **a);
 int op_mount(char **a);

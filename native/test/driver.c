@@ -1413,6 +1413,112 @@ static int test_confine_refused(void)
 	return run_failing(&u, idx, ENOENT, "label \"/tmp/missing\"", 0, 1);
 }
 
+/* ---------- cgroups ---------- */
+
+/* The mount point of a cgroup hierarchy from /proc/self/mountinfo: a v1 one carrying
+ * `controller` (fstype cgroup), or the v2 one when controller is NULL. 0 when the host has none. */
+static int cgroup_mount(const char *controller, char *out, size_t cap)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char mnt[512], fstype[64], super[512];
+		char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1
+		    || sscanf(dash + 3, "%63s %*s %511s", fstype, super) != 2)
+			continue;
+		if (controller ? strcmp(fstype, "cgroup") == 0 && strstr(super, controller)
+			       : strcmp(fstype, "cgroup2") == 0) {
+			snprintf(out, cap, "%s", mnt);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* CGROUP + JOIN_CGROUPS: the container process puts itself into a v1 cgroup (tasks) and the v2
+ * one (CLONE_INTO_CGROUP), from inside a new user namespace, through the files the helper opened
+ * on the host; /proc/self/cgroup in the container shows both. A v1 cpuset cgroup with no cpus
+ * refuses it: ERR at the JOIN_CGROUPS op naming the file. */
+static int test_cgroups(void)
+{
+	static char out[4096], err[4096], v1[600], v2[600], cpuset[600], mnt[512], name[64], want[128];
+	struct plan p = { 0 }, q = { 0 };
+	struct run r;
+	int res = -1, code, have_v1, have_v2, have_cpuset, idx;
+
+	snprintf(name, sizeof(name), "javarun-helper-test-%d", (int)getpid());
+	have_v1 = cgroup_mount("pids", mnt, sizeof(mnt));
+	snprintf(v1, sizeof(v1), "%s/%s", mnt, name);
+	have_v2 = cgroup_mount(NULL, mnt, sizeof(mnt));
+	snprintf(v2, sizeof(v2), "%s/%s", mnt, name);
+	have_cpuset = cgroup_mount("cpuset", mnt, sizeof(mnt));
+	snprintf(cpuset, sizeof(cpuset), "%s/%s", mnt, name);
+	if ((have_v1 && mkdir(v1, 0755) < 0) || (have_v2 && mkdir(v2, 0755) < 0)
+	    || (have_cpuset && mkdir(cpuset, 0755) < 0)) {
+		perror("mkdir test cgroup");
+		goto clean;
+	}
+	if (have_v1)
+		OP(&p, "CGROUP", v1, "1");
+	if (have_v2)
+		OP(&p, "CGROUP", v2, "2");
+	OP(&p, "CLONE", u(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID), "0 100000 65536", "0 100000 65536", "deny");
+	OP(&p, "JOIN_CGROUPS");
+	OP(&p, "USER", "0", "0", "-");
+	OP(&p, "EXEC", "/bin/cat", "/proc/self/cgroup");
+	if (start(&r, 0) < 0)
+		goto clean;
+	if (send_plan(r.sock, &p) < 0 || expect_pid(&r) < 0 || expect_eof(&r) < 0) {
+		finish(&r);
+		goto clean;
+	}
+	read_all(r.out, out, sizeof(out));
+	read_all(r.err, err, sizeof(err));
+	code = reap(r.child);
+	r.child = 0;
+	finish(&r);
+	if (code != 0) {
+		fprintf(stderr, "    FAIL: exit %d, output \"%s\", stderr \"%s\"\n", code, out, err);
+		goto clean;
+	}
+	snprintf(want, sizeof(want), "pids:/%s\n", name);
+	if (have_v1 && !strstr(out, want)) {
+		fprintf(stderr, "    FAIL: not in the v1 pids cgroup: \"%s\"\n", out);
+		goto clean;
+	}
+	snprintf(want, sizeof(want), "0::/%s\n", name);
+	if (have_v2 && !strstr(out, want)) {
+		fprintf(stderr, "    FAIL: not in the v2 cgroup: \"%s\"\n", out);
+		goto clean;
+	}
+	if (!have_v1 && !have_v2)
+		printf("    (no cgroup mounts: nothing joined)\n");
+	if (have_cpuset) {
+		OP(&q, "CGROUP", cpuset, "1");
+		OP(&q, "CLONE", u(CLONE_NEWNS), "", "", "");
+		idx = OP(&q, "JOIN_CGROUPS");
+		OP(&q, "EXEC", "/bin/true");
+		if (run_failing(&q, idx, ENOSPC, "/tasks\", \"0\")", 0, 1) < 0)
+			goto clean;
+	}
+	res = 0;
+clean:
+	if (have_v1)
+		rmdir(v1);
+	if (have_v2)
+		rmdir(v2);
+	if (have_cpuset)
+		rmdir(cpuset);
+	return res;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(void);
@@ -1434,6 +1540,8 @@ static const struct {
 	{ "EXEC failure with the socket open -> ERR, exit 127", test_exec_fails_before_ready },
 	{ "EXEC failure after READY -> message on stderr, exit 127", test_exec_fails_after_ready },
 	{ "SYNC answered with ABORT -> container exits 1", test_sync_abort },
+	{ "CGROUP/JOIN_CGROUPS: v1 tasks and v2 CLONE_INTO_CGROUP from a user namespace; empty cpuset -> ERR",
+	  test_cgroups },
 	{ "900 KiB record -> accepted", test_large_record },
 	{ "oversized record -> ERR -1 EMSGSIZE", test_oversized_record },
 	{ "SECCOMP: errno rules, an argument condition, x86 names, unknown names reported",

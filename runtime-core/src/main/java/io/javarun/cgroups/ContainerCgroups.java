@@ -152,13 +152,6 @@ public final class ContainerCgroups {
         }
     }
 
-    /** Moves a process into every one of the container's cgroups. */
-    public void join(int pid) throws CgroupException {
-        for (Path dir : dirs.values()) {
-            CgroupFiles.write(dir.resolve("cgroup.procs"), Integer.toString(pid));
-        }
-    }
-
     /**
      * Writes device rules to the v1 devices controller, in order (a deny-all first resets the
      * list). On cgroup v2 the same rules become an eBPF program attached to the container's

@@ -256,10 +256,10 @@ final class ContainerCreator {
             }
             try (session) {
                 pid = session.awaitPid();
+                // The init joined its cgroups itself before it got here (CgroupJoinPlanner). The
+                // resources follow the join, as runc does: a limit below what the process already
+                // uses then fails with the reason (EBUSY: current usage) instead of killing it unseen.
                 session.awaitSync(CreatePlanner.SYNC_CREATED);
-                cgroups.join(pid);
-                // After the join, as runc does: a limit below what the process already uses then
-                // fails with the reason (EBUSY: current usage) instead of killing it unseen.
                 cgroups.applyResources(spec.linux().resources(), "linux.resources", warnings);
                 if (spec.process().oomScoreAdj() != null) {
                     setOomScoreAdj(pid, spec.process().oomScoreAdj());

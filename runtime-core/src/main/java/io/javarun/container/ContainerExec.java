@@ -1,6 +1,5 @@
 package io.javarun.container;
 
-import io.javarun.cgroups.CgroupException;
 import io.javarun.cgroups.ContainerCgroups;
 import io.javarun.linux.ErrnoException;
 import io.javarun.linux.HostSecurity;
@@ -95,7 +94,7 @@ final class ContainerExec {
         HelperSession session;
         try {
             session = HelperSession.start(ExecPlanner.plan(spec.linux(), state.pid(), proc, Path.of(state.rootfs()),
-                    r.consoleSocket()), r.preserveFds(), r.stdio());
+                    r.consoleSocket(), ContainerCgroups.fromPaths(cgroups).dirs()), r.preserveFds(), r.stdio());
         } catch (ErrnoException e) {
             throw new OperationException(op, r.id(), "start the javarun helper: " + e.getMessage());
         }
@@ -103,7 +102,6 @@ final class ContainerExec {
         try (session) {
             pid = session.awaitPid();
             session.awaitSync(ExecPlanner.SYNC_EXEC);
-            ContainerCgroups.fromPaths(cgroups).join(pid);
             SeccompProfile seccomp = spec.linux().seccomp();
             if (seccomp != null) {
                 // As runc: the agent gets the exec's pid, and the container's state as running.
@@ -117,9 +115,6 @@ final class ContainerExec {
         } catch (StepException e) {
             ChildProcess.killAndReap(pid);
             throw new OperationException(op, r.id(), e.getMessage(), e.detail());
-        } catch (CgroupException e) {
-            ChildProcess.killAndReap(pid);
-            throw new OperationException(op, r.id(), e.getMessage());
         } catch (ErrnoException e) {
             ChildProcess.killAndReap(pid);
             throw new OperationException(op, r.id(), "talk to the new process: " + e.getMessage());

@@ -11,16 +11,17 @@ import io.javarun.spec.ProcessSpec;
 import io.javarun.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a validated config into the helper plan for a container's init process, in runc's
- * order: join or create namespaces, wait for the cgroups, build the rootfs and pivot, set
+ * order: join or create namespaces and the cgroups, wait for the resources, build the rootfs and pivot, set
  * hostname, sysctls, masks, limits, then credentials, and park on the exec FIFO.
  */
 public final class CreatePlanner {
-    /** The SYNC point at which the JVM places the init in its cgroups and runs createRuntime hooks. */
+    /** The SYNC point at which the JVM applies the init's resources and runs createRuntime hooks. */
     public static final String SYNC_CREATED = "created";
 
     private CreatePlanner() {}
@@ -37,6 +38,11 @@ public final class CreatePlanner {
         Plan plan = new Plan();
 
         // Helper phase: everything opened on the host before any namespace is joined.
+        Map<String, Path> cgroupDirs = new LinkedHashMap<>();
+        for (Map.Entry<Hierarchy, Path> e : in.cgroups().entrySet()) {
+            cgroupDirs.put(e.getKey().name(), e.getValue());
+        }
+        CgroupJoinPlanner.planOpen(plan, cgroupDirs);
         plan.add("open the exec FIFO " + in.execFifo(), "OPEN_EXEC_FIFO", in.execFifo().toString());
         if (in.consoleSocket() != null) {
             plan.add("connect to the console socket " + in.consoleSocket(), "CONSOLE_SOCKET", in.consoleSocket());
@@ -69,6 +75,7 @@ public final class CreatePlanner {
                 newUser ? idMap(linux.uidMappings()) : "", newUser ? idMap(linux.gidMappings()) : "", "");
 
         // Child phase.
+        CgroupJoinPlanner.planJoin(plan, cgroupDirs);
         if (newUser) {
             plan.add("become root in the user namespace", "USER", "0", "0", "-");
         }

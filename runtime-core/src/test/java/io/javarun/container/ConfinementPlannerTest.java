@@ -44,7 +44,7 @@ class ConfinementPlannerTest {
         Spec spec = Fixtures.spec(doc);
         ExecRequest r = new ExecRequest("c1", List.of("true"), null, null, null, List.of(), false, null, List.of(), false,
                 null, false, List.of(), 0, false, List.of()).withLabels(apparmor, label);
-        return ExecPlanner.plan(spec.linux(), 4242, ContainerExec.fromConfig(spec.process(), r), rootfs, null);
+        return ExecPlanner.plan(spec.linux(), 4242, ContainerExec.fromConfig(spec.process(), r), rootfs, null, Map.of());
     }
 
     private static List<String> names(Plan p) {

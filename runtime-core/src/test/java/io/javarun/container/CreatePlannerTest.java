@@ -455,6 +455,27 @@ class CreatePlannerTest {
     }
 
     @Test
+    void theInitJoinsItsCgroupsItselfFirstThingAfterTheCloneThroughFilesOpenedOnTheHost() throws Exception {
+        addNamespace(doc, "user");
+        Plan p = plan(false, v1Cgroups());
+        List<String> n = names(p);
+        assertEquals(List.of(
+                List.of("CGROUP", "/sys/fs/cgroup/cpu,cpuacct/user.slice/c1", "1"),
+                List.of("CGROUP", "/sys/fs/cgroup/memory/user.slice/c1", "1"),
+                List.of("CGROUP", "/sys/fs/cgroup/systemd/user.slice/c1", "1"),
+                List.of("CGROUP", "/sys/fs/cgroup/unified/user.slice/c1", "2")),
+                ops(p, "CGROUP").stream().map(Plan.Op::record).toList(), "v1 hierarchies by name, v2 as \"2\"");
+        assertEquals(List.of("CGROUP", "CGROUP", "CGROUP", "CGROUP"), n.subList(0, 4),
+                "opened first, before any namespace is joined");
+        assertEquals(first(p, "CLONE") + 1, first(p, "JOIN_CGROUPS"), "joined before anything else runs in the child");
+        assertTrue(first(p, "JOIN_CGROUPS") < first(p, "USER") && first(p, "JOIN_CGROUPS") < first(p, "SYNC"));
+        assertTrue(first(p, "UNSHARE") > first(p, "JOIN_CGROUPS"), "the cgroup namespace is made after the join");
+        Plan none = plan(false, Map.of());
+        assertEquals(-1, names(none).indexOf("CGROUP"));
+        assertEquals(-1, names(none).indexOf("JOIN_CGROUPS"), "no cgroups, nothing to join");
+    }
+
+    @Test
     void cgroupV1WithoutCgroupNamespaceIsATmpfsWithOneBindPerHierarchy() throws Exception {
         removeNamespace(doc, "cgroup");
         List<List<String>> got = cgroupOps(plan(false, v1Cgroups())).stream().map(CreatePlannerTest::record).toList();

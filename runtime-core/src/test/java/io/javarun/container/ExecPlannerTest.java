@@ -12,6 +12,7 @@ import io.javarun.spec.Spec;
 import io.javarun.testing.Fixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ExecPlannerTest {
         addNamespace(doc, "user");
         Spec spec = Fixtures.spec(doc);
         ProcessSpec proc = ContainerExec.fromConfig(spec.process(), request(List.of("true"), null, List.of(), List.of(), List.of()));
-        Plan plan = ExecPlanner.plan(spec.linux(), 4242, proc, rootfs, null);
+        Plan plan = ExecPlanner.plan(spec.linux(), 4242, proc, rootfs, null, Map.of());
         List<Plan.Op> setns = new ArrayList<>();
         for (Plan.Op op : plan.ops()) {
             if (op.name().equals("SETNS")) {
@@ -59,6 +60,23 @@ class ExecPlannerTest {
         assertEquals("EXEC", n.get(n.size() - 1));
         assertEquals(-1, n.indexOf("READY"), "exec has no exec FIFO: end of stream means it ran");
         assertEquals(-1, n.indexOf("MOUNT"), "exec never mounts");
+    }
+
+    @Test
+    void theProcessJoinsTheCgroupsItWasGivenRightAfterTheClone() throws Exception {
+        Map<String, Object> doc = Fixtures.runcSpec();
+        addNamespace(doc, "user");
+        Spec spec = Fixtures.spec(doc);
+        ProcessSpec proc = ContainerExec.fromConfig(spec.process(), request(List.of("true"), null, List.of(), List.of(), List.of()));
+        Map<String, Path> cgroups = new LinkedHashMap<>();
+        cgroups.put("pids", Path.of("/sys/fs/cgroup/pids/c1/sub"));
+        cgroups.put("", Path.of("/sys/fs/cgroup/unified/c1"));
+        Plan plan = ExecPlanner.plan(spec.linux(), 4242, proc, rootfs, null, cgroups);
+        List<String> n = names(plan);
+        assertEquals(List.of("CGROUP", "/sys/fs/cgroup/pids/c1/sub", "1"), plan.ops().get(0).record());
+        assertEquals(List.of("CGROUP", "/sys/fs/cgroup/unified/c1", "2"), plan.ops().get(1).record());
+        assertTrue(n.lastIndexOf("CGROUP") < n.indexOf("SETNS"), "opened on the host, before the user namespace is joined");
+        assertEquals(n.indexOf("CLONE") + 1, n.indexOf("JOIN_CGROUPS"));
     }
 
     @Test

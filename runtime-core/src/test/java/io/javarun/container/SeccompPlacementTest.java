@@ -38,7 +38,7 @@ class SeccompPlacementTest {
     private Plan exec(Spec spec, boolean noNewPrivs) throws Exception {
         ProcessSpec proc = ContainerExec.fromConfig(spec.process(), new ExecRequest("c1", List.of("true"), null, null,
                 null, List.of(), false, null, List.of(), false, null, noNewPrivs, List.of(), 0, false, List.of()));
-        return ExecPlanner.plan(spec.linux(), 4242, proc, bundle, null);
+        return ExecPlanner.plan(spec.linux(), 4242, proc, bundle, null, Map.of());
     }
 
     private static List<String> names(Plan p) {
