@@ -256,14 +256,19 @@ if [ -f "$archive" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$stamp" ]; the
     say "class archive is up to date"
 elif [ "$JAVA_MAJOR" -ge 24 ]; then
     # An AOT cache is trained by one run: a full `run` of the demo loads nearly every class the
-    # other commands need. Verified with AOTMode=on, which refuses an unusable cache.
+    # other commands need. Verified with AOTMode=on, which refuses an unusable cache. A first run
+    # in the same private root leaves the training profile's program in its seccomp cache, so
+    # that the recorded run takes the path nearly every create takes: a cache hit.
     begin "training the AOT cache"
     rm -f "$JSA" "$AOT" "$STAMP"
     work=$(mktemp -d)
     train_id="javarun-train-$$"
+    timeout 120 "$JAVA" $JVM_FLAGS -Xlog:disable -Xlog:all=off -Djavarun.libexec="$LIBEXEC" -cp "$JAR" \
+        io.javarun.cli.Main --root "$work/root" run --bundle "$(train_bundle "$work/bundle")" "$train_id" \
+        </dev/null >/dev/null 2>&1 || true
     if timeout 120 "$JAVA" $JVM_FLAGS -XX:AOTCacheOutput="$work/javarun.aot" -Xlog:disable -Xlog:all=off \
-            -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main run --bundle "$(train_bundle "$work/bundle")" \
-            "$train_id" \
+            -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main --root "$work/root" \
+            run --bundle "$(train_bundle "$work/bundle")" "$train_id" \
             </dev/null >/dev/null 2>&1 \
         && "$JAVA" $JVM_FLAGS -XX:AOTCache="$work/javarun.aot" -XX:AOTMode=on -Xlog:disable -Xlog:all=off \
             -Djavarun.libexec="$LIBEXEC" -cp "$JAR" io.javarun.cli.Main --version >/dev/null 2>&1; then
@@ -271,7 +276,7 @@ elif [ "$JAVA_MAJOR" -ge 24 ]; then
         echo "$stamp" > "$STAMP"
         say "  installed $AOT"
     else
-        "$BIN" delete --force "$train_id" >/dev/null 2>&1 || true
+        "$BIN" --root "$work/root" delete --force "$train_id" >/dev/null 2>&1 || true
         say "  (no usable AOT cache could be made: javarun runs without it, only slower to start)"
     fi
     rm -rf --one-file-system "$work"
@@ -281,8 +286,8 @@ else
     work=$(mktemp -d)
     train_id="javarun-train-$$"
     # Failures are fine here: an error path loads classes too, and the archive is only a speed-up.
-    class_list "$work/1.lst" run --bundle "$(train_bundle "$work/bundle")" "$train_id" \
-        || { "$BIN" delete --force "$train_id" >/dev/null 2>&1 || true; say "  (the demo 'run' failed while training: the archive covers less)"; }
+    class_list "$work/1.lst" --root "$work/root" run --bundle "$(train_bundle "$work/bundle")" "$train_id" \
+        || { "$BIN" --root "$work/root" delete --force "$train_id" >/dev/null 2>&1 || true; say "  (the demo 'run' failed while training: the archive covers less)"; }
     (cd "$work" && class_list "$work/2.lst" spec) || true
     class_list "$work/3.lst" --root "$work/root" state "$train_id" || true
     class_list "$work/4.lst" --root "$work/root" list || true

@@ -54,6 +54,8 @@ static const struct op_desc ops[] = {
 	{ "APPARMOR", 1, C, op_apparmor },
 	{ "FILE_LABEL", 2, C, op_file_label },
 	{ "SECCOMP", -1, C, op_seccomp },
+	{ "SECCOMP_EXPORT", 0, C, op_seccomp_export },
+	{ "SECCOMP_BPF", 2, C, op_seccomp_bpf },
 	{ "UMASK", 1, C, op_umask },
 	{ "CHDIR", 1, C, op_chdir },
 	{ "ENV", 1, C, op_env },

@@ -81,6 +81,8 @@ int op_sync(char **a);
 int op_loopback_up(char **a);
 /* seccomp.c */
 int op_seccomp(char **a);
+int op_seccomp_export(char **a);
+int op_seccomp_bpf(char **a);
 /* confine.c */
 int op_apparmor(char **a);
 int op_file_label(char **a);

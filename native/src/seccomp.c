@@ -341,6 +341,94 @@ static int hand_over_listener(int fd)
 	return 0;
 }
 
+/* Set by SECCOMP_EXPORT: the next SECCOMP sends the program it built to Java before loading it. */
+static int export_next;
+
+int op_seccomp_export(char **a)
+{
+	(void)a;
+	export_next = 1;
+	return 0;
+}
+
+/* SECCOMP_PROGRAM <hex>: the program's bytes as they are in memory, two hex digits each. */
+static int send_program(const struct sock_filter *prog, unsigned short len)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *bytes = (const unsigned char *)prog;
+	size_t n = (size_t)len * sizeof(*prog), i;
+	const char *fields[2];
+	char *hex = malloc(2 * n + 1);
+	int rc;
+
+	if (!hex)
+		return fail("malloc(%zu)", 2 * n + 1);
+	for (i = 0; i < n; i++) {
+		hex[2 * i] = digits[bytes[i] >> 4];
+		hex[2 * i + 1] = digits[bytes[i] & 15];
+	}
+	hex[2 * n] = '\0';
+	fields[0] = "SECCOMP_PROGRAM";
+	fields[1] = hex;
+	rc = sync_send(2, fields);
+	free(hex);
+	if (rc < 0)
+		return fail("send(SECCOMP_PROGRAM, %u instructions)", len);
+	return 0;
+}
+
+/* Loads prog with seccomp(2) and hands a listener over; prog is never freed (see below). */
+static int load_program(uint32_t flags, struct sock_filter *prog, unsigned short len)
+{
+	struct sock_fprog fprog = { .len = len, .filter = prog };
+	long fd;
+
+	/* From here on, every syscall is the filter's to judge. */
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
+	if (fd < 0)
+		return fail("seccomp(SECCOMP_SET_MODE_FILTER, %#x, %u instructions)", flags, len);
+	/* prog is not freed: free() may hand memory back with brk(2), a syscall the filter judges,
+	 * and the process execs soon anyway. */
+	if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
+		return hand_over_listener((int)fd);
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int op_seccomp_bpf(char **a)
+{
+	uint32_t flags;
+	size_t hexlen = strlen(a[1]), n, i;
+	unsigned char *bytes;
+
+	if (parse_u32("SECCOMP_BPF flags", a[0], 16, &flags) < 0)
+		return -1;
+	if (hexlen == 0 || hexlen % (2 * sizeof(struct sock_filter)) != 0
+	    || hexlen / (2 * sizeof(struct sock_filter)) > BPF_MAXINSNS)
+		return fail_with(EINVAL, "SECCOMP_BPF: a program of %zu hex digits", hexlen);
+	if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && st.syncfd < 0)
+		return fail_with(EINVAL, "SECCOMP_BPF with a listener after READY: nobody to hand it to");
+	n = hexlen / 2;
+	bytes = malloc(n);
+	if (!bytes)
+		return fail("malloc(%zu)", n);
+	for (i = 0; i < n; i++) {
+		int hi = hex_digit(a[1][2 * i]), lo = hex_digit(a[1][2 * i + 1]);
+
+		if (hi < 0 || lo < 0) {
+			free(bytes);
+			return fail_with(EINVAL, "SECCOMP_BPF: not a hex digit at %zu", 2 * i);
+		}
+		bytes[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return load_program(flags, (struct sock_filter *)bytes,
+			    (unsigned short)(n / sizeof(struct sock_filter)));
+}
+
 int op_seccomp(char **a)
 {
 	static struct sock_filter stub[STUB_MAX];
@@ -349,11 +437,9 @@ int op_seccomp(char **a)
 	char **names;
 	size_t n = 0, i, nunknown = 0, nnames = 0;
 	struct sock_filter *prog;
-	struct sock_fprog fprog;
 	unsigned short len;
 	scmp_filter_ctx ctx;
 	int rc, nstub = 0;
-	long fd;
 
 	while (a[n])
 		n++;
@@ -404,17 +490,12 @@ int op_seccomp(char **a)
 	seccomp_release(ctx);
 	free(unknown);
 	free(names);
-
-	/* From here on, every syscall is the filter's to judge. */
-	fprog = (struct sock_fprog){ .len = len, .filter = prog };
-	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
-	if (fd < 0)
-		return fail("seccomp(SECCOMP_SET_MODE_FILTER, %#x, %u instructions)", flags, len);
-	/* prog is not freed: free() may hand memory back with brk(2), a syscall the filter judges,
-	 * and the process execs soon anyway. */
-	if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER)
-		return hand_over_listener((int)fd);
-	return 0;
+	if (export_next) {
+		export_next = 0;
+		if (send_program(prog, len) < 0)
+			return -1;
+	}
+	return load_program(flags, prog, len);
 fail:
 	seccomp_release(ctx);
 	free(unknown);

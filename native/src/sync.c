@@ -12,30 +12,53 @@
 
 unsigned char sync_buf[RECORD_MAX];
 
-/* Outgoing records are small (the longest is an ERR with a bounded detail). */
+/* Outgoing records are small (the longest is an ERR with a bounded detail), but for
+ * SECCOMP_PROGRAM, which gets a buffer of its own size. */
 static unsigned char send_buf[DETAIL_MAX + 256];
 
 int sync_send(uint32_t nfields, const char *const *fields)
 {
-	size_t len = record_encode(send_buf, sizeof(send_buf), nfields, fields);
+	unsigned char *buf = send_buf;
+	size_t len, need = 4;
+	uint32_t i;
+	int rc = -1;
 
 	if (st.syncfd < 0) {
 		errno = EBADF;
 		return -1;
 	}
-	if (len == 0) {
+	for (i = 0; i < nfields; i++)
+		need += 4 + strlen(fields[i]);
+	if (need > RECORD_MAX) {
 		errno = EMSGSIZE;
 		return -1;
 	}
+	if (need > sizeof(send_buf) && !(buf = malloc(need)))
+		return -1;
+	len = record_encode(buf, need > sizeof(send_buf) ? need : sizeof(send_buf), nfields, fields);
+	if (len == 0) {
+		errno = EMSGSIZE;
+		goto out;
+	}
 	for (;;) {
 		/* MSG_NOSIGNAL: a JVM that went away must not kill us with SIGPIPE before we can exit 1. */
-		ssize_t n = send(st.syncfd, send_buf, len, MSG_NOSIGNAL);
+		ssize_t n = send(st.syncfd, buf, len, MSG_NOSIGNAL);
 
-		if (n >= 0)
-			return 0;
+		if (n >= 0) {
+			rc = 0;
+			break;
+		}
 		if (errno != EINTR)
-			return -1;
+			break;
 	}
+out:
+	if (buf != send_buf) {
+		int saved = errno;
+
+		free(buf);
+		errno = saved;
+	}
+	return rc;
 }
 
 ssize_t sync_recv(void)

@@ -73,7 +73,7 @@ static void on_alarm(int sig)
 /* ---------- plans ---------- */
 
 #define MAXOPS 128
-#define MAXFIELDS 48
+#define MAXFIELDS 400
 
 struct plan {
 	int n;
@@ -105,6 +105,16 @@ static int add_op(struct plan *p, const char *name, ...)
 	return i;
 }
 #define OP(p, ...) add_op(p, __VA_ARGS__, (const char *)NULL)
+
+/* One more field for op i. */
+static void add_field(struct plan *p, int i, const char *field)
+{
+	if (p->nf[i] == MAXFIELDS) {
+		fprintf(stderr, "test op has too many fields\n");
+		exit(2);
+	}
+	p->f[i][p->nf[i]++] = field;
+}
 
 static unsigned char wire[RECORD_MAX];
 
@@ -1156,6 +1166,7 @@ out:
 #define ERRNO(e) "500" #e /* e in hex, two digits */
 #define X86_64 "c000003e"
 #define X86 "40000003"
+#define X32 "4000003e"
 #define CMP_EQ "4"
 
 /* A container in its own mount and pid namespaces on the busybox rootfs, up to the SECCOMP op. */
@@ -1170,7 +1181,11 @@ static void plan_seccomp_container(struct plan *p)
 	OP(p, "NO_NEW_PRIVS");
 }
 
-/* Runs p to the end; out/err get the container's output; *unknown the names it reported. */
+/* The hex of the last SECCOMP_PROGRAM a run reported (BPF_MAXINSNS instructions of 8 bytes). */
+static char exported_program[4096 * 16 + 1];
+
+/* Runs p to the end; out/err get the container's output; *unknown the names it reported; a
+ * SECCOMP_PROGRAM goes to exported_program. */
 static int run_seccomp(const struct plan *p, char *out, size_t outcap, char *err, size_t errcap, char *unknown,
 		       int *code)
 {
@@ -1186,6 +1201,11 @@ static int run_seccomp(const struct plan *p, char *out, size_t outcap, char *err
 	while ((got = recv_rec(r.sock, &rec)) == 1) {
 		uint32_t i;
 
+		if (strcmp(rec.fields[0], "SECCOMP_PROGRAM") == 0 && rec.nfields == 2
+		    && strlen(rec.fields[1]) < sizeof(exported_program)) {
+			strcpy(exported_program, rec.fields[1]);
+			continue;
+		}
 		CHECK(strcmp(rec.fields[0], "SECCOMP_UNKNOWN") == 0, "unexpected %s", describe(&rec));
 		for (i = 1; i < rec.nfields; i++)
 			strcat(strcat(unknown, " "), rec.fields[i]);
@@ -1227,6 +1247,60 @@ static int test_seccomp_errno_args_unknown(void)
 	CHECK(strstr(err, "Permission denied"), "stderr \"%s\"", err);
 	CHECK(strcmp(unknown, " no_such_syscall also_unknown") == 0, "unknown names reported: \"%s\"", unknown);
 	return 0;
+}
+
+/* SECCOMP_EXPORT makes SECCOMP report the program it built; SECCOMP_BPF loads that program as it
+ * is, without libseccomp, and the container sees the same filter. A malformed program -> ERR. */
+static int test_seccomp_export_and_bpf(void)
+{
+	static char out[4096], err[4096], unknown[256];
+	struct plan p = { 0 }, q = { 0 }, bad = { 0 };
+	const char *script = "mkdir /tmp/d; echo mkdir=$?; grep -E '^Seccomp:' /proc/self/status";
+	int code, idx;
+
+	/* Enough rules on three architectures, with distinct argument values libseccomp cannot
+	 * merge, for a program larger than the helper's usual records. */
+	static const char *const more[] = { "acct", "add_key", "bpf", "clock_adjtime", "clock_settime", "create_module",
+		"delete_module", "finit_module", "get_kernel_syms", "get_mempolicy", "init_module", "ioperm", "iopl",
+		"kcmp", "kexec_file_load", "kexec_load", "keyctl", "lookup_dcookie", "mbind", "mount", "move_pages",
+		"name_to_handle_at", "nfsservctl", "open_by_handle_at", "perf_event_open", "personality", "pivot_root",
+		"process_vm_readv", "process_vm_writev", "ptrace", "query_module", "quotactl", "reboot", "request_key",
+		"set_mempolicy", "setns", "settimeofday", "stime", "swapon", "swapoff", "sysfs", "_sysctl", "umount",
+		"umount2", "unshare", "uselib", "userfaultfd", "ustat", "vm86", "vm86old" };
+	size_t i;
+
+	exported_program[0] = '\0';
+	plan_seccomp_container(&p);
+	OP(&p, "SECCOMP_EXPORT");
+	idx = OP(&p, "SECCOMP", ACT_ALLOW, "0", X86 "," X86_64 "," X32, "0", "0", "mkdir", ERRNO(0d), "0", "mkdirat",
+		 ERRNO(0d), "0");
+	for (i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+		add_field(&p, idx, more[i]);
+		add_field(&p, idx, ERRNO(01));
+		add_field(&p, idx, "1");
+		add_field(&p, idx, "0");
+		add_field(&p, idx, CMP_EQ);
+		add_field(&p, idx, hx(0x1000 + i));
+		add_field(&p, idx, "0");
+	}
+	OP(&p, "EXEC", "/bin/sh", "-c", script);
+	if (run_seccomp(&p, out, sizeof(out), err, sizeof(err), unknown, &code) < 0)
+		return -1;
+	CHECK(code == 0 && strcmp(out, "mkdir=1\nSeccomp:\t2\n") == 0, "exit %d, output \"%s\"", code, out);
+	/* Over the helper's fixed send buffer (DETAIL_MAX + 256 bytes): sent from a buffer of its own. */
+	CHECK(strlen(exported_program) > 4400 && strlen(exported_program) % 16 == 0, "program reported: %zu hex digits",
+	      strlen(exported_program));
+	plan_seccomp_container(&q);
+	OP(&q, "SECCOMP_BPF", "0", exported_program);
+	OP(&q, "EXEC", "/bin/sh", "-c", script);
+	if (run_seccomp(&q, out, sizeof(out), err, sizeof(err), unknown, &code) < 0)
+		return -1;
+	CHECK(code == 0 && strcmp(out, "mkdir=1\nSeccomp:\t2\n") == 0, "SECCOMP_BPF: exit %d, output \"%s\"", code, out);
+	CHECK(strstr(err, "Permission denied"), "stderr \"%s\"", err);
+	plan_seccomp_container(&bad);
+	idx = OP(&bad, "SECCOMP_BPF", "0", "0123456789abcdeX");
+	OP(&bad, "EXEC", "/bin/true");
+	return run_failing(&bad, idx, EINVAL, "not a hex digit", 0, 1);
 }
 
 static int test_seccomp_kill(void)
@@ -1546,6 +1620,8 @@ static const struct {
 	{ "oversized record -> ERR -1 EMSGSIZE", test_oversized_record },
 	{ "SECCOMP: errno rules, an argument condition, x86 names, unknown names reported",
 	  test_seccomp_errno_args_unknown },
+	{ "SECCOMP_EXPORT reports the program, SECCOMP_BPF loads it as it is; bad hex -> ERR <index>",
+	  test_seccomp_export_and_bpf },
 	{ "SECCOMP: kill-thread rule -> SIGSYS", test_seccomp_kill },
 	{ "SECCOMP: listener -> SECCOMP_FD, pidfd_getfd, GO, a notification answered", test_seccomp_notify },
 	{ "SECCOMP: ENOSYS stub above the profile's highest syscall", test_seccomp_enosys_stub },

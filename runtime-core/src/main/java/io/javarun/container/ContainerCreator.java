@@ -13,6 +13,7 @@ import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
 import io.javarun.process.Plan;
 import io.javarun.process.StepException;
+import io.javarun.seccomp.SeccompCache;
 import io.javarun.seccomp.SeccompProfile;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.LinuxSpec;
@@ -248,6 +249,7 @@ final class ContainerCreator {
             } catch (ConfigException e) {
                 throw fail(e.getMessage());
             }
+            SeccompCache.Use seccompCache = SeccompCache.in(store.root()).apply(plan);
             HelperSession session;
             try {
                 session = HelperSession.start(plan, o.listenFds() + o.preserveFds(), o.stdio());
@@ -275,8 +277,10 @@ final class ContainerCreator {
                 SeccompProfile seccomp = spec.linux().seccomp();
                 if (seccomp != null) {
                     // As runc: the agent learns of the init while it is still "creating".
-                    session.seccompReports(new ContainerView(state, Status.CREATING).seccompHandOff(seccomp, pid,
-                            warnings));
+                    HelperSession.SeccompReports reports = new ContainerView(state, Status.CREATING)
+                            .seccompHandOff(seccomp, pid, warnings);
+                    session.seccompReports(reports);
+                    seccompCache.warnCached(reports);
                 }
                 if (spec.hooks().createContainer().isEmpty() && spec.hooks().startContainer().isEmpty()) {
                     session.go();
@@ -285,6 +289,7 @@ final class ContainerCreator {
                     session.go(Containers.stateJson(state, Status.CREATING), Containers.stateJson(state, Status.CREATED));
                 }
                 session.awaitReady();
+                seccompCache.storeFrom(session);
                 store.write(state);
                 if (o.pidFile() != null) {
                     StateStore.writeAtomically(o.pidFile().toAbsolutePath(), Integer.toString(pid));

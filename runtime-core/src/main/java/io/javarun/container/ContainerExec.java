@@ -5,7 +5,9 @@ import io.javarun.linux.ErrnoException;
 import io.javarun.linux.HostSecurity;
 import io.javarun.process.ChildProcess;
 import io.javarun.process.HelperSession;
+import io.javarun.process.Plan;
 import io.javarun.process.StepException;
+import io.javarun.seccomp.SeccompCache;
 import io.javarun.seccomp.SeccompProfile;
 import io.javarun.spec.ConfigException;
 import io.javarun.spec.ProcessSpec;
@@ -91,10 +93,12 @@ final class ContainerExec {
         if (!proc.terminal() && r.consoleSocket() != null) {
             throw new OperationException(op, r.id(), "--console-socket given, but no terminal asked for (-t)");
         }
+        Plan plan = ExecPlanner.plan(spec.linux(), state.pid(), proc, Path.of(state.rootfs()), r.consoleSocket(),
+                ContainerCgroups.fromPaths(cgroups).dirs());
+        SeccompCache.Use seccompCache = SeccompCache.in(store.root()).apply(plan);
         HelperSession session;
         try {
-            session = HelperSession.start(ExecPlanner.plan(spec.linux(), state.pid(), proc, Path.of(state.rootfs()),
-                    r.consoleSocket(), ContainerCgroups.fromPaths(cgroups).dirs()), r.preserveFds(), r.stdio());
+            session = HelperSession.start(plan, r.preserveFds(), r.stdio());
         } catch (ErrnoException e) {
             throw new OperationException(op, r.id(), "start the javarun helper: " + e.getMessage());
         }
@@ -105,10 +109,14 @@ final class ContainerExec {
             SeccompProfile seccomp = spec.linux().seccomp();
             if (seccomp != null) {
                 // As runc: the agent gets the exec's pid, and the container's state as running.
-                session.seccompReports(new ContainerView(state, Status.RUNNING).seccompHandOff(seccomp, pid, warnings));
+                HelperSession.SeccompReports reports = new ContainerView(state, Status.RUNNING)
+                        .seccompHandOff(seccomp, pid, warnings);
+                session.seccompReports(reports);
+                seccompCache.warnCached(reports);
             }
             session.go();
             session.awaitExec();
+            seccompCache.storeFrom(session);
             if (relay != null) {
                 relay.attach();
             }

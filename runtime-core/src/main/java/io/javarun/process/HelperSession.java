@@ -19,6 +19,9 @@ public final class HelperSession implements AutoCloseable {
     /** Set when handing over the plan failed: the helper died early, and its exit says why. */
     private ErrnoException sendFailed;
     private SeccompReports seccomp;
+    /** What SECCOMP reported: the names libseccomp skipped, the program (after SECCOMP_EXPORT). */
+    private final List<String> seccompUnknown = new java.util.ArrayList<>();
+    private String seccompProgram;
 
     /**
      * What a SECCOMP op reports on its way (native/PROTOCOL.md): syscall names libseccomp does
@@ -80,6 +83,16 @@ public final class HelperSession implements AutoCloseable {
     /** Where the reports of a SECCOMP op go; without it, a listener fd is a protocol error. */
     public void seccompReports(SeccompReports reports) {
         this.seccomp = reports;
+    }
+
+    /** The program a SECCOMP op after SECCOMP_EXPORT reported (hex), or null. */
+    public String seccompProgram() {
+        return seccompProgram;
+    }
+
+    /** The syscall names SECCOMP reported libseccomp did not know. */
+    public List<String> seccompUnknown() {
+        return seccompUnknown;
     }
 
     /** Reads reports until PID; reaps the helper, which exits after sending it. */
@@ -151,9 +164,12 @@ public final class HelperSession implements AutoCloseable {
                 return null;
             }
             if (m.get(0).equals("SECCOMP_UNKNOWN")) {
+                seccompUnknown.addAll(m.subList(1, m.size()));
                 if (seccomp != null) {
                     seccomp.unknownSyscalls(m.subList(1, m.size()));
                 }
+            } else if (m.get(0).equals("SECCOMP_PROGRAM") && m.size() == 2) {
+                seccompProgram = m.get(1);
             } else if (m.get(0).equals("SECCOMP_FD") && m.size() == 2) {
                 handOverListener(m.get(1));
             } else {

@@ -33,6 +33,18 @@ public final class Plan {
         return this;
     }
 
+    /** Puts a new op before the one at {@code index}. */
+    public Plan insert(int index, String step, String name, String... fields) {
+        ops.add(index, new Op(step, name, Arrays.asList(fields)));
+        return this;
+    }
+
+    /** Replaces the op at {@code index} by another that does the same step. */
+    public Plan replace(int index, String name, List<String> fields) {
+        ops.set(index, new Op(ops.get(index).step(), name, List.copyOf(fields)));
+        return this;
+    }
+
     public List<Op> ops() {
         return Collections.unmodifiableList(ops);
     }
