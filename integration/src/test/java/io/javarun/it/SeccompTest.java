@@ -451,6 +451,49 @@ class SeccompTest extends ItBase {
         return Long.parseLong(out.text().strip());
     }
 
+    /**
+     * javarun keeps the programs libseccomp built in {@code <root>/@seccomp-cache}: a second
+     * container with the same profile loads the stored program and behaves the same (the errno,
+     * the warning for an unknown name), an exec too; a changed profile gets a program of its own.
+     * The directory is private to its owner.
+     */
+    @Test
+    void javarunCachesTheProgramOfAProfileAndUsesItOnlyForThatProfile() throws Exception {
+        Harness h = harness(Kind.JAVARUN);
+        ObjectNode s = profile("SCMP_ACT_ALLOW");
+        ObjectNode denied = rule(s, "SCMP_ACT_ERRNO", "mkdir", "no_such_syscall_jr", "mkdirat");
+        denied.put("errnoRet", 13);
+        Bundle b = withSeccomp(h.newBundle(), s).sh("mkdir /tmp/d 2>&1; echo mkdir=$?");
+        Path cache = h.rt().root().resolve("@seccomp-cache");
+        for (String hint : List.of("built", "cached")) {
+            Result r = runExpecting(h, b, hint, "mkdir: can't create directory '/tmp/d': Permission denied\nmkdir=1\n");
+            assertTrue(r.stderr().contains("warning") && r.stderr().contains("no_such_syscall_jr"), hint + ": " + r);
+            assertEquals(1, entries(cache).size(), hint);
+        }
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(cache)));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(entries(cache).get(0))));
+
+        Bundle svc = withSeccomp(h.newBundle(), s).args("sleep", "1000");
+        String id = h.newId("svc");
+        h.run(svc, id, "-d").ok();
+        Result exec = h.exec("exec", id, "sh", "-c", "mkdir /tmp/d 2>&1; echo mkdir=$?");
+        assertEquals("mkdir: can't create directory '/tmp/d': Permission denied\nmkdir=1\n", exec.ok().stdout());
+        h.delete("-f", id).ok();
+        h.assertNothingLeft(id, svc);
+
+        denied.put("errnoRet", 1);
+        runExpecting(h, b, "changed", "mkdir: can't create directory '/tmp/d': Operation not permitted\nmkdir=1\n");
+        assertEquals(2, entries(cache).size(), "another profile, another program");
+    }
+
+    private static List<Path> entries(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
     @Test
     void javarunPassesTheFlagsToTheKernel() throws Exception {
         Harness h = harness(Kind.JAVARUN);

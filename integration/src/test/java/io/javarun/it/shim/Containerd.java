@@ -22,6 +22,8 @@ public final class Containerd implements AutoCloseable {
     public static final String RUNC = "io.containerd.runc.v2";
     /** Where the shim keeps task state by default (as runc's shim uses /run/containerd/runc). */
     public static final Path SHIM_STATE = Path.of("/run/containerd/javarun");
+    /** Where in a namespace's state javarun keeps the seccomp programs it built (SeccompCache). */
+    public static final String SECCOMP_CACHE = "@seccomp-cache";
 
     private final Path dir;
     private final String namespace;
@@ -224,6 +226,8 @@ public final class Containerd implements AutoCloseable {
             Procs.runUnchecked(Path.of("/"), "umount", "-l", mount);
         }
         Procs.runUnchecked(Path.of("/"), "rm", "-rf", "--one-file-system", dir.toString());
+        // Our namespace's own: its seccomp programs go with it.
+        Procs.runUnchecked(Path.of("/"), "rm", "-rf", "--one-file-system", shimState().resolve(SECCOMP_CACHE).toString());
         try {
             Files.deleteIfExists(shimState());
         } catch (IOException e) {
