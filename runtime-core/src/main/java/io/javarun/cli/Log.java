@@ -1,12 +1,12 @@
 package io.javarun.cli;
 
 import io.javarun.json.Json;
+import io.javarun.state.Rfc3339;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -52,7 +52,7 @@ final class Log implements java.util.function.Consumer<String> {
     }
 
     private synchronized void write(String level, String msg) {
-        String time = Instant.now().toString();
+        String time = Rfc3339.now();
         String line;
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

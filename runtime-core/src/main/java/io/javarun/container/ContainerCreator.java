@@ -23,6 +23,7 @@ import io.javarun.spec.SpecParser;
 import io.javarun.spec.SpecValidator;
 import io.javarun.state.ContainerState;
 import io.javarun.state.ProcessProbe;
+import io.javarun.state.Rfc3339;
 import io.javarun.state.StateException;
 import io.javarun.state.StateStore;
 import io.javarun.state.Status;
@@ -31,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,7 +267,7 @@ final class ContainerCreator {
                     setOomScoreAdj(pid, spec.process().oomScoreAdj());
                 }
                 ContainerState state = new ContainerState(spec.ociVersion(), id, pid, ProcessProbe.startTime(pid),
-                        bundle.toString(), rootfs.toString(), Instant.now().toString(), "",
+                        bundle.toString(), rootfs.toString(), Rfc3339.now(), "",
                         spec.annotations(), pathsOf(cgroups), rawConfig);
                 if (!spec.hooks().prestart().isEmpty() || !spec.hooks().createRuntime().isEmpty()) {
                     String creating = Containers.stateJson(state, Status.CREATING);
