@@ -315,7 +315,13 @@ class ShimTest extends ContainerdTests {
         Path file = ctd.dir().resolve("log-" + runtime + ".txt");
         ctd.ctr("run", "--rm", "--runtime", runtime, "--log-uri", "file://" + file, Containerd.IMAGE, id("logf"),
                 "sh", "-c", "echo to-out; echo to-err >&2").ok();
+        // The shim's copy to the file may end a moment after ctr returns (seen with runc's shim:
+        // stderr's line came after): waited for, up to 5 s.
         String logged = Files.readString(file);
+        for (int i = 0; i < 50 && !(logged.contains("to-out") && logged.contains("to-err")); i++) {
+            Thread.sleep(100);
+            logged = Files.readString(file);
+        }
         assertTrue(logged.contains("to-out") && logged.contains("to-err"), logged);
 
         Path logger = ctd.dir().resolve("logger.sh");
