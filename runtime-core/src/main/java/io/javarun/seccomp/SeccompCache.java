@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The seccomp programs libseccomp built before, kept so that a profile seen again (Docker's or
@@ -47,6 +48,9 @@ public final class SeccompCache {
     private static final byte[] MAGIC = "javarun seccomp program 1\n".getBytes(StandardCharsets.US_ASCII);
     /** Far above any real entry (BPF_MAXINSNS instructions in hex and a big profile). */
     private static final int MAX_FILE = 4 << 20;
+    /** st_mode's file type bits, and a directory's. */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
 
     private final Path dir;
     private final Path helper;
@@ -170,12 +174,12 @@ public final class SeccompCache {
         return "0000000000000000".substring(hex.length()) + hex;
     }
 
-    /** The directory is ours and private; else nothing in it is read or written. */
+    /** The directory is ours and private; else nothing in it is read or written. One stat. */
     private boolean trusted() {
         try {
-            return (int) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS) == euid
-                    && ((int) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0077) == 0
-                    && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+            Map<String, Object> a = Files.readAttributes(dir, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            int mode = (int) a.get("mode");
+            return (int) a.get("uid") == euid && (mode & S_IFMT) == S_IFDIR && (mode & 0077) == 0;
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
