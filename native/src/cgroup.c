@@ -22,7 +22,7 @@
 
 static struct {
 	int fd;
-	const char *path; /* for messages: the file written */
+	const char *dir, *name; /* for messages: the file written (dir lives as long as the plan) */
 } files[MAX_CGROUP_FILES];
 static size_t nfiles;
 
@@ -45,8 +45,8 @@ static int keep_open(const char *dir, const char *name)
 	if (fd < 0)
 		return fail("open(\"%s\", O_WRONLY)", path);
 	files[nfiles].fd = fd;
-	/* dir lives as long as the plan; the message needs the file's name too, built on failure. */
-	files[nfiles].path = dir;
+	files[nfiles].dir = dir;
+	files[nfiles].name = name;
 	nfiles++;
 	return 0;
 }
@@ -98,9 +98,7 @@ int op_join_cgroups(char **a)
 
 	(void)a;
 	for (i = 0; i < nfiles; i++) {
-		int is_v2 = v2_dirfd >= 0 && i == v2_procs_index;
-
-		if (is_v2 && v2_cloned_into)
+		if (v2_cloned_into && i == v2_procs_index)
 			continue;
 		/* "0": the writer itself, and only this thread; the process has no other. */
 		if (write(files[i].fd, "0", 1) != 1) {
@@ -108,7 +106,7 @@ int op_join_cgroups(char **a)
 
 			cgroup_close_all();
 			errno = saved;
-			return fail("write(\"%s/%s\", \"0\")", files[i].path, is_v2 ? "cgroup.procs" : "tasks");
+			return fail("write(\"%s/%s\", \"0\")", files[i].dir, files[i].name);
 		}
 	}
 	cgroup_close_all();

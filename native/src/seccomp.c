@@ -383,6 +383,8 @@ static int load_program(uint32_t flags, struct sock_filter *prog, unsigned short
 	struct sock_fprog fprog = { .len = len, .filter = prog };
 	long fd;
 
+	if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && st.syncfd < 0)
+		return fail_with(EINVAL, "seccomp filter with a listener after READY: nobody to hand it to");
 	/* From here on, every syscall is the filter's to judge. */
 	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &fprog);
 	if (fd < 0)
@@ -410,8 +412,6 @@ int op_seccomp_bpf(char **a)
 	if (hexlen == 0 || hexlen % (2 * sizeof(struct sock_filter)) != 0
 	    || hexlen / (2 * sizeof(struct sock_filter)) > BPF_MAXINSNS)
 		return fail_with(EINVAL, "SECCOMP_BPF: a program of %zu hex digits", hexlen);
-	if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && st.syncfd < 0)
-		return fail_with(EINVAL, "SECCOMP_BPF with a listener after READY: nobody to hand it to");
 	n = hexlen / 2;
 	bytes = malloc(n);
 	if (!bytes)
@@ -448,8 +448,6 @@ int op_seccomp(char **a)
 	if (parse_u32("SECCOMP default action", a[0], 16, &def) < 0 || parse_u32("SECCOMP flags", a[1], 16, &flags) < 0
 	    || parse_u32("SECCOMP optimize", a[3], 10, &optimize) < 0 || parse_u32("SECCOMP enosys", a[4], 10, &enosys) < 0)
 		return -1;
-	if ((flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) && st.syncfd < 0)
-		return fail_with(EINVAL, "SECCOMP with a listener after READY: nobody to hand it to");
 	unknown = calloc(n, sizeof(*unknown));
 	names = calloc(n, sizeof(*names));
 	if (!unknown || !names) {
