@@ -2,9 +2,9 @@ package io.javarun.shim.launch;
 
 import io.javarun.container.RuntimeVersion;
 import io.javarun.protos.task.DeleteResponse;
+import io.javarun.state.Rfc3339;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.function.Consumer;
 
 /**
@@ -73,7 +73,7 @@ public final class ShimCommands {
 
     /** logrus's text format, which containerd copies from the log FIFO into its own log. */
     private static Consumer<String> logger(String level) {
-        return msg -> System.err.println("time=\"" + Instant.now() + "\" level=" + level + " msg=\""
+        return msg -> System.err.println("time=\"" + Rfc3339.now() + "\" level=" + level + " msg=\""
                 + msg.replace("\\", "\\\\").replace("\"", "\\\"") + "\" runtime=io.containerd.javarun.v2");
     }
 }
