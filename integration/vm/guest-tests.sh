@@ -210,7 +210,9 @@ check "update/values" "memory.max=104857600 memory.swap.max=104857600 cpu.weight
 
 # ------------------------------------------------------------------------------------------------
 # 4. A memory limit enforced and the OOM kill reported by events (memory.events oom_kill).
-OOMSCRIPT='while [ ! -e /tmp/go ]; do sleep 0.2; done; tail /dev/zero'
+# The shell outlives the OOM-killed tail: a container that ended at once raced runc's events,
+# which stops watching when the cgroup empties (once it missed the oom that way).
+OOMSCRIPT='while [ ! -e /tmp/go ]; do sleep 0.2; done; tail /dev/zero; sleep 1000'
 for rt in runc javarun; do
     mkbundle "$W/oom-$rt" "[\"sh\", \"-c\", \"$OOMSCRIPT\"]" '{"memory": {"limit": 16777216, "swap": 16777216}}'
     $rt run -d --bundle "$W/oom-$rt" "oom-$rt" >/dev/null 2>&1 </dev/null
