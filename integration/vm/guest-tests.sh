@@ -163,7 +163,9 @@ check "devices/javarun=runc" "$dev_runc" "$dev_javarun"
 
 # ------------------------------------------------------------------------------------------------
 # 3. pause/resume freeze for real (a counter stops), update live, ps, kill --all, delete.
-COUNTER='i=0; while true; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1; done'
+# Written aside and renamed: a freeze between the truncate and the write of `echo > count` left
+# the file empty while paused (a torn read failed "counter advances" once).
+COUNTER='i=0; while true; do i=$((i+1)); echo $i > /tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.1; done'
 count() { cat "$W/live-$1/rootfs/tmp/count" 2>/dev/null || echo 0; }
 counting() { [ "$(count "$1")" -gt 0 ]; }
 for rt in runc javarun; do
